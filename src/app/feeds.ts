@@ -1,0 +1,144 @@
+import { renderCalendar } from '../core/ics/calendar.ts';
+import {
+  allFeedKey,
+  categoryFeedKey,
+  feedEtag,
+  feedLastModified,
+  feedWindow,
+  type FeedPolicy,
+  type FeedState,
+} from '../core/feeds/feed.ts';
+import type { FeedRepository } from '../infra/db/feed-repository.ts';
+import type { EventRepository } from '../infra/db/event-repository.ts';
+import { BoundedCache } from './bounded-cache.ts';
+
+import { encode, type Coding } from './compression.ts';
+
+export type { Coding };
+
+export interface FeedRef {
+  key: string;
+  /** Category feeds only. */
+  categorySlug: string | null;
+}
+
+/** What a conditional request needs, known from one primary-key read before any rendering. */
+export interface FeedValidators {
+  ref: FeedRef;
+  state: FeedState;
+  etag: string;
+  lastModified: number;
+}
+
+/** One rendered feed version. Compressed forms are made once, on first demand, then kept. */
+export interface RenderedFeed {
+  etag: string;
+  lastModified: number;
+  body(coding: Coding): Promise<Buffer>;
+}
+
+export interface FeedServiceOptions {
+  feeds: FeedRepository;
+  events: EventRepository;
+  policy: FeedPolicy;
+  calendarName: string;
+  refreshMinutes: number;
+  productId: string;
+  /** Everything in the configuration that shapes the bytes; part of every ETag. */
+  settingsFingerprint: string;
+  clock?: () => number;
+  onRender?: (seconds: number, eventCount: number) => void;
+  /** Upper bound on cached bytes, all versions and codings together. */
+  cacheBytes?: number;
+}
+
+export type FeedService = ReturnType<typeof createFeedService>;
+
+export function createFeedService(o: FeedServiceOptions) {
+  const clock = o.clock ?? Date.now;
+  const cache = new BoundedCache<RenderedFeed>(o.cacheBytes ?? 256 * 1024 * 1024);
+  // One render in flight per feed; concurrent misses wait for it instead of rendering again.
+  const inFlight = new Map<string, Promise<RenderedFeed | null>>();
+
+  function cached(etag: string, lastModified: number, identity: Buffer): RenderedFeed {
+    const bodies = new Map<Coding, Promise<Buffer>>([['identity', Promise.resolve(identity)]]);
+    const feed: RenderedFeed = {
+      etag,
+      lastModified,
+      body(coding) {
+        let body = bodies.get(coding);
+        if (!body) {
+          body = encode(coding, identity);
+          bodies.set(coding, body);
+          body.then(
+            (b) => cache.grow(etag, b.length),
+            () => bodies.delete(coding),
+          );
+        }
+        return body;
+      },
+    };
+    cache.set(etag, feed, identity.length);
+    return feed;
+  }
+
+  async function render(ref: FeedRef): Promise<RenderedFeed | null> {
+    const started = performance.now();
+    const window = feedWindow(o.policy, clock());
+    const snapshot = await o.feeds.snapshot(ref.key, ref.categorySlug, window);
+    if (!snapshot) return null;
+    const etag = feedEtag(snapshot.state, window, o.settingsFingerprint);
+    const already = cache.get(etag);
+    if (already) return already;
+    const name = ref.categorySlug ? `${o.calendarName} - ${await categoryName(ref.categorySlug)}` : o.calendarName;
+    const text = renderCalendar({ productId: o.productId, name, refreshMinutes: o.refreshMinutes }, snapshot.events);
+    const feed = cached(etag, feedLastModified(snapshot.state, window), Buffer.from(text, 'utf8'));
+    o.onRender?.((performance.now() - started) / 1000, snapshot.events.length);
+    return feed;
+  }
+
+  async function categoryName(slug: string): Promise<string> {
+    const categories = await o.events.listCategories();
+    return categories.find((c) => c.slug === slug)?.name ?? slug;
+  }
+
+  return {
+    refs: {
+      all: (): FeedRef => ({ key: allFeedKey(), categorySlug: null }),
+      category: (slug: string): FeedRef => ({ key: categoryFeedKey(slug), categorySlug: slug }),
+    },
+
+    /** Null for an unknown feed. Reads no events. */
+    async validators(ref: FeedRef): Promise<FeedValidators | null> {
+      const state = await o.feeds.state(ref.key);
+      if (!state) return null;
+      const window = feedWindow(o.policy, clock());
+      return {
+        ref,
+        state,
+        etag: feedEtag(state, window, o.settingsFingerprint),
+        lastModified: feedLastModified(state, window),
+      };
+    },
+
+    /**
+     * The representation of the version `v` names, from cache or rendered once. If the store
+     * moved on meanwhile, the newer version is served with its own validators, never a mix.
+     */
+    async current(v: FeedValidators): Promise<RenderedFeed> {
+      const hit = cache.get(v.etag);
+      if (hit) return hit;
+      let pending = inFlight.get(v.ref.key);
+      if (!pending) {
+        pending = render(v.ref).finally(() => inFlight.delete(v.ref.key));
+        inFlight.set(v.ref.key, pending);
+      }
+      const feed = await pending;
+      if (!feed) throw new Error(`feed ${v.ref.key} vanished while rendering`);
+      return feed;
+    },
+
+    /** For tests and metrics: bytes held by the render cache. */
+    cachedBytes: () => cache.size,
+  };
+}

@@ -1,0 +1,62 @@
+// RFC 5545 §3.1 (content lines) and §3.3.11 (TEXT values).
+
+const CRLF = '\r\n';
+
+/** Escapes a TEXT value: backslash first, then `;` `,` and every kind of line break. */
+export function escapeText(value: string): string {
+  // A lone surrogate (possible in JSON input) would become U+FFFD on encoding anyway; do it now
+  // so that folding counts the octets that are really written.
+  if (!value.isWellFormed()) value = value.toWellFormed();
+  if (!NEEDS_ESCAPE.test(value)) return value;
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n/g, '\\n')
+    .replace(CONTROL, '');
+}
+const NEEDS_ESCAPE = /[\\;,\r\n\u0000-\u0008\u000b-\u001f\u007f]/;
+// Control characters other than TAB are not allowed in TEXT; line breaks are handled above.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+
+/** UTF-8 length of the UTF-16 code unit at `i` (a surrogate pair counts 4 on its high half). */
+function utf8Width(code: number): number {
+  if (code < 0x80) return 1;
+  if (code < 0x800) return 2;
+  if (code >= 0xd800 && code <= 0xdbff) return 4;
+  return 3;
+}
+
+/**
+ * Folds a content line so no physical line exceeds 75 octets, never splitting a code point.
+ * Continuation lines start with one space, which counts toward their 75.
+ */
+export function foldLine(line: string): string {
+  // Fast path: even if every unit were 3 octets the line would fit.
+  if (line.length <= 25) return line;
+  let out = '';
+  let start = 0;
+  let used = 0;
+  let limit = 75;
+  for (let i = 0; i < line.length; i++) {
+    const code = line.charCodeAt(i);
+    const width = utf8Width(code);
+    if (used + width > limit) {
+      out += (start === 0 ? '' : CRLF + ' ') + line.slice(start, i);
+      start = i;
+      used = 0;
+      limit = 74;
+    }
+    used += width;
+    if (width === 4) i++; // the low surrogate travels with its high half
+  }
+  return start === 0 ? line : out + CRLF + ' ' + line.slice(start);
+}
+
+/** A parameter value, quoted when it holds `:` `;` or `,` (a `"` cannot be represented). */
+export function paramValue(value: string): string {
+  const clean = value.replace(/["\u0000-\u001f\u007f]/g, '');
+  return /[:;,]/.test(clean) ? `"${clean}"` : clean;
+}
+
+export { CRLF };

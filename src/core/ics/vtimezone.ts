@@ -1,0 +1,36 @@
+import { tzlib_get_ical_block } from 'timezones-ical-library';
+
+// VTIMEZONE blocks come from timezones-ical-library (tzurl data: current rules as RRULE-based
+// STANDARD/DAYLIGHT parts). Aliases ("US/Eastern") resolve to their canonical TZID.
+
+export interface TimeZoneBlock {
+  tzid: string;
+  /** Content lines without line ends, BEGIN:VTIMEZONE … END:VTIMEZONE. */
+  lines: string[];
+}
+
+const cache = new Map<string, TimeZoneBlock | null>();
+
+export function vtimezoneFor(zone: string): TimeZoneBlock | null {
+  let block = cache.get(zone);
+  if (block === undefined) {
+    const found = tzlib_get_ical_block(zone);
+    const [text, tzidParam] = Array.isArray(found) ? found : [];
+    block =
+      text && tzidParam?.startsWith('TZID=')
+        ? { tzid: tzidParam.slice('TZID='.length), lines: text.split(/\r?\n/).filter((l) => l.length > 0) }
+        : null;
+    cache.set(zone, block);
+  }
+  return block;
+}
+
+/** The canonical TZID for a zone name, or null when there is no VTIMEZONE for it. */
+export function canonicalTzid(zone: string): string | null {
+  return vtimezoneFor(zone)?.tzid ?? null;
+}
+
+/** Zones written as UTC instants (`…Z`) rather than TZID + VTIMEZONE. */
+export function isUtcZone(tzid: string): boolean {
+  return tzid === 'Etc/UTC' || tzid === 'UTC' || tzid === 'Etc/GMT' || tzid === 'GMT' || tzid === 'Etc/Zulu';
+}

@@ -1,0 +1,79 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { PRODUCT_ID, type Services } from '../services.ts';
+import { loggerOptions } from '../infra/logger.ts';
+import { registerErrorHandling } from './plugins/errors.ts';
+import { requireAdmin } from './plugins/admin-auth.ts';
+import { problemSchema } from './problem.ts';
+import { eventRoutes } from './routes/events.ts';
+import { feedRoutes } from './routes/feeds.ts';
+import { downloadRoutes } from './routes/downloads.ts';
+import { healthRoutes } from './routes/health.ts';
+import { homeRoutes } from './routes/home.ts';
+
+export interface AppOptions {
+  services: Services;
+  adminToken: string;
+  /** false silences request logs (tests). */
+  logger?: boolean;
+}
+
+export async function buildApp({ services, adminToken, logger = true }: AppOptions): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    logger: logger ? loggerOptions(config.logLevel) : false,
+    bodyLimit: 64 * 1024,
+    // Behind a proxy the client address is not ours to log anyway; we never store it.
+    trustProxy: false,
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 72_000,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: {
+      // Unknown fields are an error, not silently dropped; JSON bodies are not type-coerced.
+      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true },
+    },
+  });
+
+  app.addSchema(problemSchema);
+  registerErrorHandling(app);
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+  });
+  services.metrics.install(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Calendar Club calendar service',
+        version: '1.0.0',
+        description: 'Events as .ics downloads and webcal feeds; organizer API.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const adminOnly = requireAdmin(adminToken);
+  await app.register(healthRoutes, { ready: services.ready });
+  await app.register(eventRoutes, { events: services.events, publicUrl: config.publicUrl, adminOnly });
+  await app.register(feedRoutes, {
+    feeds: services.feeds,
+    onFeedResponse: (kind, status) => services.metrics.recordFeedResponse(kind, status),
+  });
+  await app.register(downloadRoutes, {
+    events: services.events,
+    productId: PRODUCT_ID,
+    calendarName: config.calendarName,
+    settingsFingerprint: services.settingsFingerprint,
+  });
+  await app.register(homeRoutes, { services });
+  return app;
+}

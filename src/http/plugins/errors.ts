@@ -1,0 +1,60 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { EventValidationError, type FieldError } from '../../core/events/errors.ts';
+import { NotFoundError } from '../../app/errors.ts';
+import { problem, sendProblem } from '../problem.ts';
+
+interface AjvError {
+  instancePath?: string;
+  message?: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+}
+
+/** Turns schema validation output into one line per field, naming the field. */
+function fieldErrors(context: string | undefined, errors: AjvError[]): FieldError[] {
+  return errors.map((e) => {
+    const base = (e.instancePath ?? '').replace(/^\//, '');
+    if (e.keyword === 'additionalProperties') {
+      const name = String(e.params?.additionalProperty ?? '');
+      return { field: base ? `${base}/${name}` : name, message: 'is not a known field' };
+    }
+    if (e.keyword === 'required') {
+      const name = String(e.params?.missingProperty ?? '');
+      return { field: base ? `${base}/${name}` : name, message: 'is required' };
+    }
+    return { field: base || (context ?? 'body'), message: e.message ?? 'is invalid' };
+  });
+}
+
+/**
+ * One error handler for the whole app: every 4xx is a problem document that says what was
+ * wrong; a 5xx says nothing about the internals (details go to the log only).
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {
+    if (error.validation) {
+      const where = error.validationContext ?? 'body';
+      return sendProblem(reply, problem(400, `the request ${where} is invalid`, fieldErrors(where, error.validation)));
+    }
+    if (error instanceof EventValidationError) {
+      return sendProblem(reply, problem(422, 'the event breaks a rule', error.errors));
+    }
+    if (error instanceof NotFoundError) return sendProblem(reply, problem(404, error.message));
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const detail =
+        error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+          ? 'the body is not valid JSON'
+          : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+            ? 'the body is too large'
+            : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+              ? 'send the body as application/json'
+              : error.message;
+      return sendProblem(reply, problem(status, detail));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, problem(500, 'something went wrong on our side; it has been logged'));
+  });
+
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, `no route ${request.method} ${request.url.split('?')[0]}`)));
+}

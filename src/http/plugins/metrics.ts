@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The service's Prometheus metrics; one registry per app so tests can build several apps. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by route template, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to answer HTTP requests, by route template.',
+    labelNames: ['route'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const feedResponses = new Counter({
+    name: 'feed_responses_total',
+    help: 'Feed responses by feed kind and status (200 or 304).',
+    labelNames: ['feed', 'status'] as const,
+    registers: [registry],
+  });
+  const feedRender = new Histogram({
+    name: 'feed_render_seconds',
+    help: 'Time to read and render one feed version (cache misses only).',
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const notModifiedRatio = new Gauge({
+    name: 'feed_not_modified_ratio',
+    help: 'Share of feed responses that were 304 Not Modified since the process started.',
+    registers: [registry],
+    async collect() {
+      const values = (await feedResponses.get()).values;
+      const total = values.reduce((n, v) => n + v.value, 0);
+      const notModified = values.filter((v) => v.labels.status === 304).reduce((n, v) => n + v.value, 0);
+      this.set(total === 0 ? 0 : notModified / total);
+    },
+  });
+  void notModifiedRatio;
+  return {
+    registry,
+    recordFeedResponse: (feed: string, status: number) => feedResponses.inc({ feed, status }),
+    recordRender: (seconds: number) => feedRender.observe(seconds),
+    /** Counts every response by its route template (never the raw URL, which may hold a token). */
+    install(app: FastifyInstance) {
+      app.addHook('onResponse', async (request, reply) => {
+        const route = request.routeOptions.url ?? 'unmatched';
+        requests.inc({ route, method: request.method, status: reply.statusCode });
+        duration.observe({ route }, reply.elapsedTime / 1000);
+      });
+      app.get('/metrics', { schema: { tags: ['operations'] } }, async (_request, reply) =>
+        reply.type(registry.contentType).send(await registry.metrics()),
+      );
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

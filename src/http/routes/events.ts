@@ -1,0 +1,156 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { CalendarEvent } from '../../core/events/event.ts';
+import type { EventUseCases } from '../../app/events.ts';
+import { parseLocalDate, zonedToUtcMs } from '../../core/time/local-time.ts';
+import { problem, sendProblem } from '../problem.ts';
+import {
+  EventCreateBody,
+  EventJson,
+  EventKeyParams,
+  EventList,
+  EventListQuery,
+  EventPatchBody,
+} from '../schemas/event.ts';
+import type { preHandlerAsyncHookHandler } from 'fastify';
+
+export interface EventRoutesDeps {
+  events: EventUseCases;
+  publicUrl: string;
+  adminOnly: preHandlerAsyncHookHandler;
+}
+
+export function toEventJson(e: CalendarEvent, publicUrl: string): EventJson {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    id: e.id,
+    slug: e.slug,
+    uid: e.uid,
+    title: e.title,
+    description: e.description,
+    location: e.location,
+    url: e.url,
+    categories: e.categories,
+    start: e.start,
+    end: e.end,
+    timezone: e.timezone,
+    allDay: e.allDay,
+    status: e.status,
+    sequence: e.sequence,
+    createdAt: iso(e.createdAt),
+    updatedAt: iso(e.updatedAt),
+    cancelledAt: e.cancelledAt === null ? null : iso(e.cancelledAt),
+    startsAt: iso(e.startUtc),
+    endsAt: iso(e.endUtc),
+    icsUrl: `${publicUrl}/events/${encodeURIComponent(e.slug)}.ics`,
+  };
+}
+
+const errorResponses = { 400: { $ref: 'Problem#' }, 401: { $ref: 'Problem#' }, 404: { $ref: 'Problem#' }, 422: { $ref: 'Problem#' } };
+const organizer = { security: [{ adminToken: [] }] };
+
+/** An instant from an ISO 8601 date-time or a date (a date means its start in UTC). */
+function parseInstant(text: string): number | null {
+  const date = parseLocalDate(text);
+  if (date) return zonedToUtcMs(date, 'UTC');
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return null;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function encodeCursor(e: CalendarEvent): string {
+  return Buffer.from(JSON.stringify([e.startUtc, e.id])).toString('base64url');
+}
+
+function decodeCursor(text: string): { startUtc: number; id: string } | null {
+  try {
+    const [startUtc, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
+    return typeof startUtc === 'number' && typeof id === 'string' ? { startUtc, id } : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const json = (e: CalendarEvent) => toEventJson(e, deps.publicUrl);
+
+  r.post(
+    '/api/v1/events',
+    {
+      preHandler: deps.adminOnly,
+      schema: { tags: ['events'], summary: 'Create an event', ...organizer, body: EventCreateBody, response: { 201: EventJson, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const event = await deps.events.create(request.body);
+      return reply.code(201).header('Location', `/api/v1/events/${event.id}`).send(json(event));
+    },
+  );
+
+  r.get(
+    '/api/v1/events',
+    { schema: { tags: ['events'], summary: 'List events by start time', querystring: EventListQuery, response: { 200: EventList, 400: { $ref: 'Problem#' } } } },
+    async (request, reply) => {
+      const q = request.query;
+      const from = q.from === undefined ? undefined : parseInstant(q.from);
+      const to = q.to === undefined ? undefined : parseInstant(q.to);
+      const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+      const limit = q.limit === undefined ? 50 : Number(q.limit);
+      const errors = [
+        ...(from === null ? [{ field: 'from', message: 'must be an ISO 8601 instant or date' }] : []),
+        ...(to === null ? [{ field: 'to', message: 'must be an ISO 8601 instant or date' }] : []),
+        ...(after === null ? [{ field: 'cursor', message: 'is not a cursor this API returned' }] : []),
+        ...(limit < 1 || limit > 200 ? [{ field: 'limit', message: 'must be 1-200' }] : []),
+      ];
+      if (errors.length > 0) return sendProblem(reply, problem(400, 'the query is invalid', errors));
+      const items = await deps.events.list({
+        from: from ?? undefined,
+        to: to ?? undefined,
+        categorySlug: q.category,
+        includeCancelled: q.includeCancelled === 'true',
+        limit: limit + 1,
+        after: after ?? undefined,
+      });
+      const page = items.slice(0, limit);
+      const nextCursor = items.length > limit ? encodeCursor(page[page.length - 1]!) : null;
+      return { items: page.map(json), nextCursor };
+    },
+  );
+
+  r.get(
+    '/api/v1/events/:id',
+    { schema: { tags: ['events'], summary: 'Read an event by id or slug', params: EventKeyParams, response: { 200: EventJson, 404: { $ref: 'Problem#' } } } },
+    async (request) => json(await deps.events.get(request.params.id)),
+  );
+
+  r.patch(
+    '/api/v1/events/:id',
+    {
+      preHandler: deps.adminOnly,
+      schema: {
+        tags: ['events'],
+        summary: 'Change some fields; SEQUENCE goes up when a significant one changes',
+        ...organizer,
+        params: EventKeyParams,
+        body: EventPatchBody,
+        response: { 200: EventJson, ...errorResponses },
+      },
+    },
+    async (request) => json((await deps.events.update(request.params.id, request.body)).event),
+  );
+
+  r.post(
+    '/api/v1/events/:id/cancel',
+    {
+      preHandler: deps.adminOnly,
+      schema: {
+        tags: ['events'],
+        summary: 'Cancel: the event stays in feeds as STATUS:CANCELLED for the retention period',
+        ...organizer,
+        params: EventKeyParams,
+        response: { 200: EventJson, ...errorResponses },
+      },
+    },
+    async (request) => json((await deps.events.cancel(request.params.id)).event),
+  );
+}

@@ -1,0 +1,95 @@
+import path from 'node:path';
+
+// The environment, parsed once into a frozen object. Nothing else reads process.env.
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string;
+  /** Where generated secrets (admin token) and the default SQLite file live. */
+  dataDir: string;
+  /** Null: generate one into dataDir on first start. */
+  adminToken: string | null;
+  /** Right-hand side of every event UID. */
+  uidDomain: string;
+  calendarName: string;
+  feedPastDays: number;
+  feedFutureDays: number;
+  cancelledRetentionDays: number;
+  feedRefreshMinutes: number;
+  /** Seed demo events into an empty database on start. */
+  demoData: boolean;
+  logLevel: string;
+  allowPrivateNetwork: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'invalid_config';
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const port = intSetting(env, 'PORT', 3000, 0, 65535);
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  let publicHost: string;
+  try {
+    const url = new URL(publicUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    publicHost = url.hostname;
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL, got "${publicUrl}"`);
+  }
+  const databaseUrl = env.DATABASE_URL ?? 'file:./data/calendar-club.sqlite';
+  if (!/^(file:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with file: (SQLite) or postgres:// (PostgreSQL)');
+  }
+  const dataDir = path.resolve(env.DATA_DIR ?? defaultDataDir(databaseUrl));
+  return Object.freeze({
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    publicUrl,
+    databaseUrl,
+    dataDir,
+    adminToken: env.ADMIN_TOKEN && env.ADMIN_TOKEN.length > 0 ? checkedAdminToken(env.ADMIN_TOKEN) : null,
+    uidDomain: env.UID_DOMAIN ?? publicHost,
+    calendarName: env.CALENDAR_NAME ?? 'Calendar Club',
+    feedPastDays: intSetting(env, 'FEED_PAST_DAYS', 30, 0, 3650),
+    feedFutureDays: intSetting(env, 'FEED_FUTURE_DAYS', 365, 1, 3650),
+    cancelledRetentionDays: intSetting(env, 'CANCELLED_RETENTION_DAYS', 30, 0, 3650),
+    feedRefreshMinutes: intSetting(env, 'FEED_REFRESH_MINUTES', 60, 1, 10080),
+    demoData: boolSetting(env, 'DEMO_DATA', databaseUrl.startsWith('file:')),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    allowPrivateNetwork: boolSetting(env, 'ALLOW_PRIVATE_NETWORK', false),
+  });
+}
+
+function defaultDataDir(databaseUrl: string): string {
+  return databaseUrl.startsWith('file:') && databaseUrl !== 'file::memory:'
+    ? path.dirname(databaseUrl.slice('file:'.length))
+    : './data';
+}
+
+function checkedAdminToken(token: string): string {
+  if (token.length < 16) throw new ConfigError('ADMIN_TOKEN must be at least 16 characters');
+  return token;
+}
+
+function intSetting(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolSetting(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}

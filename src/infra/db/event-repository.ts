@@ -1,0 +1,188 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { CalendarEvent, EventStatus } from '../../core/events/event.ts';
+import { slugify } from '../../core/events/slug.ts';
+import { allFeedKey, categoryFeedKey } from '../../core/feeds/feed.ts';
+import type { Database, EventsTable } from './schema.ts';
+
+export interface EventListQuery {
+  /** Events ending after this instant (epoch ms). */
+  from?: number;
+  /** Events starting before this instant (epoch ms). */
+  to?: number;
+  categorySlug?: string;
+  includeCancelled: boolean;
+  limit: number;
+  after?: { startUtc: number; id: string };
+}
+
+/** Another writer changed the event between our read and our write; the caller retries. */
+export class ConcurrentUpdateError extends Error {
+  readonly code = 'concurrent_update';
+}
+
+export function rowToEvent(row: Selectable<EventsTable>): CalendarEvent {
+  return {
+    id: row.id,
+    slug: row.slug,
+    uid: row.uid,
+    title: row.title,
+    description: row.description,
+    location: row.location,
+    url: row.url,
+    categories: JSON.parse(row.categories_json) as string[],
+    start: row.start_local,
+    end: row.end_local,
+    timezone: row.timezone,
+    allDay: row.all_day === 1,
+    status: row.status as EventStatus,
+    sequence: Number(row.sequence),
+    startUtc: Number(row.start_utc),
+    endUtc: Number(row.end_utc),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    cancelledAt: row.cancelled_at === null ? null : Number(row.cancelled_at),
+  };
+}
+
+function eventToRow(e: CalendarEvent): Selectable<EventsTable> {
+  return {
+    id: e.id,
+    slug: e.slug,
+    uid: e.uid,
+    title: e.title,
+    description: e.description,
+    location: e.location,
+    url: e.url,
+    categories_json: JSON.stringify(e.categories),
+    start_local: e.start,
+    end_local: e.end,
+    timezone: e.timezone,
+    all_day: e.allDay ? 1 : 0,
+    status: e.status,
+    sequence: e.sequence,
+    start_utc: e.startUtc,
+    end_utc: e.endUtc,
+    created_at: e.createdAt,
+    updated_at: e.updatedAt,
+    cancelled_at: e.cancelledAt,
+  };
+}
+
+export type EventRepository = ReturnType<typeof createEventRepository>;
+
+export function createEventRepository(db: Kysely<Database>) {
+  return {
+    /** Stores a new event with a unique slug; its feeds' versions move in the same transaction. */
+    async insert(event: CalendarEvent): Promise<CalendarEvent> {
+      return db.transaction().execute(async (trx) => {
+        const stored = { ...event, slug: await freeSlug(trx, event.slug) };
+        await trx.insertInto('events').values(eventToRow(stored)).execute();
+        await linkCategories(trx, stored);
+        await bumpFeeds(trx, feedKeysOf(stored), stored.updatedAt);
+        return stored;
+      });
+    },
+
+    /**
+     * Saves a changed event if nobody else changed it since `previous` was read
+     * (optimistic concurrency on updated_at), moving every feed it was or is in.
+     */
+    async update(previous: CalendarEvent, next: CalendarEvent): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const { id, ...row } = eventToRow(next);
+        const result = await trx
+          .updateTable('events')
+          .set(row)
+          .where('id', '=', id)
+          .where('updated_at', '=', previous.updatedAt)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) throw new ConcurrentUpdateError(`event ${id} changed concurrently`);
+        if (JSON.stringify(previous.categories) !== JSON.stringify(next.categories)) {
+          await trx.deleteFrom('event_categories').where('event_id', '=', id).execute();
+          await linkCategories(trx, next);
+        }
+        const keys = new Set([...feedKeysOf(previous), ...feedKeysOf(next)]);
+        await bumpFeeds(trx, [...keys], next.updatedAt);
+      });
+    },
+
+    async findByIdOrSlug(key: string): Promise<CalendarEvent | null> {
+      const byId = await db.selectFrom('events').selectAll().where('id', '=', key).executeTakeFirst();
+      const row = byId ?? (await db.selectFrom('events').selectAll().where('slug', '=', key).executeTakeFirst());
+      return row ? rowToEvent(row) : null;
+    },
+
+    /** Events ordered by start then id, keyset-paginated. */
+    async list(q: EventListQuery): Promise<CalendarEvent[]> {
+      let query = db.selectFrom('events').selectAll('events');
+      if (q.categorySlug !== undefined) {
+        query = query
+          .innerJoin('event_categories', 'event_categories.event_id', 'events.id')
+          .where('event_categories.category_slug', '=', q.categorySlug);
+      }
+      if (q.from !== undefined) query = query.where('events.end_utc', '>', q.from);
+      if (q.to !== undefined) query = query.where('events.start_utc', '<', q.to);
+      if (!q.includeCancelled) query = query.where('events.status', '!=', 'cancelled');
+      if (q.after) {
+        const { startUtc, id } = q.after;
+        query = query.where((eb) =>
+          eb.or([
+            eb('events.start_utc', '>', startUtc),
+            eb.and([eb('events.start_utc', '=', startUtc), eb('events.id', '>', id)]),
+          ]),
+        );
+      }
+      const rows = await query.orderBy('events.start_utc').orderBy('events.id').limit(q.limit).execute();
+      return rows.map(rowToEvent);
+    },
+
+    async countAll(): Promise<number> {
+      const row = await db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async categoryExists(slug: string): Promise<boolean> {
+      return (await db.selectFrom('categories').select('slug').where('slug', '=', slug).executeTakeFirst()) !== undefined;
+    },
+
+    async listCategories(): Promise<{ slug: string; name: string }[]> {
+      return db.selectFrom('categories').select(['slug', 'name']).orderBy('name').execute();
+    },
+  };
+}
+
+async function freeSlug(trx: Transaction<Database>, base: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? base : `${base}-${n}`;
+    const taken = await trx.selectFrom('events').select('id').where('slug', '=', candidate).executeTakeFirst();
+    if (!taken) return candidate;
+  }
+}
+
+async function linkCategories(trx: Transaction<Database>, e: CalendarEvent): Promise<void> {
+  for (const name of e.categories) {
+    const slug = slugify(name);
+    await trx.insertInto('categories').values({ slug, name }).onConflict((oc) => oc.column('slug').doNothing()).execute();
+    await trx.insertInto('event_categories').values({ event_id: e.id, category_slug: slug }).execute();
+  }
+}
+
+function feedKeysOf(e: CalendarEvent): string[] {
+  return [allFeedKey(), ...e.categories.map((name) => categoryFeedKey(slugify(name)))];
+}
+
+/** Moves each feed's revision; a feed that changed gets a new ETag on its next request. */
+async function bumpFeeds(trx: Transaction<Database>, keys: string[], changedAt: number): Promise<void> {
+  for (const key of [...new Set(keys)].sort()) {
+    await trx
+      .insertInto('feed_versions')
+      .values({ feed_key: key, revision: 1, changed_at: changedAt })
+      .onConflict((oc) =>
+        oc.column('feed_key').doUpdateSet({
+          revision: sql`feed_versions.revision + 1`,
+          changed_at: sql`case when feed_versions.changed_at > ${changedAt} then feed_versions.changed_at else ${changedAt} end`,
+        }),
+      )
+      .execute();
+  }
+}

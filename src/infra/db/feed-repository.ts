@@ -1,0 +1,59 @@
+import type { Kysely } from 'kysely';
+import type { CalendarEvent } from '../../core/events/event.ts';
+import type { FeedState, FeedWindow } from '../../core/feeds/feed.ts';
+import type { Engine } from './database.ts';
+import type { Database } from './schema.ts';
+import { rowToEvent } from './event-repository.ts';
+
+export interface FeedSnapshot {
+  state: FeedState;
+  events: CalendarEvent[];
+}
+
+export type FeedRepository = ReturnType<typeof createFeedRepository>;
+
+export function createFeedRepository(db: Kysely<Database>, engine: Engine) {
+  async function readState(q: Kysely<Database>, feedKey: string): Promise<FeedState | null> {
+    const row = await q
+      .selectFrom('feed_versions')
+      .select(['revision', 'changed_at'])
+      .where('feed_key', '=', feedKey)
+      .executeTakeFirst();
+    return row ? { feedKey, revision: Number(row.revision), changedAt: Number(row.changed_at) } : null;
+  }
+
+  return {
+    /** One primary-key read: enough to answer a conditional request. Null for an unknown feed. */
+    state: (feedKey: string) => readState(db, feedKey),
+
+    /**
+     * The feed's revision and its events, read in one snapshot so the two always agree.
+     * Ordered by start, then UID: the same state gives the same order on every engine.
+     */
+    async snapshot(feedKey: string, categorySlug: string | null, window: FeedWindow): Promise<FeedSnapshot | null> {
+      const read = async (trx: Kysely<Database>) => {
+        const state = await readState(trx, feedKey);
+        if (!state) return null;
+        let query = trx.selectFrom('events').selectAll('events');
+        if (categorySlug !== null) {
+          query = query
+            .innerJoin('event_categories', 'event_categories.event_id', 'events.id')
+            .where('event_categories.category_slug', '=', categorySlug);
+        }
+        const rows = await query
+          .where('events.end_utc', '>', window.from)
+          .where('events.start_utc', '<', window.to)
+          .where((eb) =>
+            eb.or([eb('events.status', '!=', 'cancelled'), eb('events.cancelled_at', '>=', window.cancelledSince)]),
+          )
+          .orderBy('events.start_utc')
+          .orderBy('events.uid')
+          .execute();
+        return { state, events: rows.map(rowToEvent) };
+      };
+      // SQLite serializes everything through one connection; PostgreSQL needs a snapshot.
+      const tx = db.transaction();
+      return engine === 'postgres' ? tx.setIsolationLevel('repeatable read').execute(read) : tx.execute(read);
+    },
+  };
+}

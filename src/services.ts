@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import type { Config } from './infra/config.ts';
+import type { DatabaseHandle } from './infra/db/database.ts';
+import { isReachable } from './infra/db/database.ts';
+import { isMigrated } from './infra/db/migrate.ts';
+import { createEventRepository } from './infra/db/event-repository.ts';
+import { createFeedRepository } from './infra/db/feed-repository.ts';
+import { createEventUseCases } from './app/events.ts';
+import { createFeedService } from './app/feeds.ts';
+import { createMetrics } from './http/plugins/metrics.ts';
+
+export const PRODUCT_ID = '-//Calendar Club//Calendar Club 1.0//EN';
+
+/** Everything the HTTP layer and the worker use, built from configuration and a database. */
+export function createServices(config: Config, database: DatabaseHandle, clock: () => number = Date.now) {
+  const eventRepository = createEventRepository(database.db);
+  const metrics = createMetrics();
+  // Settings that shape rendered bytes: a change to any of them is a new feed version.
+  const settingsFingerprint = createHash('sha256')
+    .update(
+      JSON.stringify([
+        config.publicUrl,
+        config.calendarName,
+        config.feedPastDays,
+        config.feedFutureDays,
+        config.cancelledRetentionDays,
+        config.feedRefreshMinutes,
+      ]),
+    )
+    .digest('hex')
+    .slice(0, 16);
+  return {
+    config,
+    database,
+    metrics,
+    settingsFingerprint,
+    eventRepository,
+    events: createEventUseCases({ events: eventRepository, uidDomain: config.uidDomain, clock }),
+    feeds: createFeedService({
+      feeds: createFeedRepository(database.db, database.engine),
+      events: eventRepository,
+      policy: {
+        pastDays: config.feedPastDays,
+        futureDays: config.feedFutureDays,
+        cancelledRetentionDays: config.cancelledRetentionDays,
+      },
+      calendarName: config.calendarName,
+      refreshMinutes: config.feedRefreshMinutes,
+      productId: PRODUCT_ID,
+      settingsFingerprint,
+      clock,
+      onRender: (seconds) => metrics.recordRender(seconds),
+    }),
+    ready: async () => (await isReachable(database.db)) && (await isMigrated(database.db)),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
