@@ -10,7 +10,7 @@ import { redactUrl } from './infra/logger.ts';
 
 const config = loadConfig();
 const database = openDatabase({ url: config.databaseUrl });
-await migrateToLatest(database.db);
+await migrateToLatest(database);
 
 const adminToken = config.adminToken ?? readOrCreateSecret(config.dataDir, 'admin-token').value;
 const services = createServices(config, database);

@@ -6,7 +6,7 @@ import { migrateToLatest } from './infra/db/migrate.ts';
 const config = loadConfig();
 const database = openDatabase({ url: config.databaseUrl });
 try {
-  const applied = await migrateToLatest(database.db);
+  const applied = await migrateToLatest(database);
   process.stdout.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'already up to date\n');
 } finally {
   await database.close();

@@ -51,7 +51,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
       clock,
       onRender: (seconds) => metrics.recordRender(seconds),
     }),
-    ready: async () => (await isReachable(database.db)) && (await isMigrated(database.db)),
+    ready: async () => (await isReachable(database.db)) && (await isMigrated(database)),
   };
 }
 

@@ -27,7 +27,7 @@ export const testEngines: TestEngine[] = [
     skip: false,
     async open() {
       const handle = openDatabase({ url: 'file::memory:' });
-      await migrateToLatest(handle.db);
+      await migrateToLatest(handle);
       return { ...handle, dispose: () => handle.close() };
     },
   },
@@ -41,7 +41,7 @@ export const testEngines: TestEngine[] = [
       await admin.query(`create schema ${schema}`);
       await admin.end();
       const handle = openDatabase({ url: pgUrl!, schema });
-      await migrateToLatest(handle.db);
+      await migrateToLatest(handle);
       return {
         ...handle,
         async dispose() {

@@ -10,6 +10,8 @@ export type Engine = 'sqlite' | 'postgres';
 export interface DatabaseHandle {
   db: Kysely<Database>;
   engine: Engine;
+  /** PostgreSQL schema everything lives in, when not the default search path. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', close: () => db.destroy() };
+  return { db, engine: 'postgres', schema: options.schema, close: () => db.destroy() };
 }
 
 /** True when the database answers a trivial query. */

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { DatabaseHandle } from './database.ts';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import * as m0001 from './migrations/0001_events.ts';
 
@@ -10,19 +10,20 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-function migratorFor(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider });
+// Kysely looks for its bookkeeping tables across all schemas unless told which one is ours.
+function migratorFor({ db, schema }: Pick<DatabaseHandle, 'db' | 'schema'>): Migrator {
+  return new Migrator({ db, provider, migrationTableSchema: schema });
 }
 
 /** Applies every pending migration; throws with the failing migration's error. */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const { error, results } = await migratorFor(db).migrateToLatest();
+export async function migrateToLatest(handle: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<string[]> {
+  const { error, results } = await migratorFor(handle).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** True when every known migration has been applied. */
-export async function isMigrated(db: Kysely<any>): Promise<boolean> {
-  const known = await migratorFor(db).getMigrations();
+export async function isMigrated(handle: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<boolean> {
+  const known = await migratorFor(handle).getMigrations();
   return known.every((m) => m.executedAt !== undefined);
 }
