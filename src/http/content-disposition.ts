@@ -1,6 +1,6 @@
 // RFC 6266 Content-Disposition with an ASCII fallback and an RFC 8187 `filename*`.
 
-const UNSAFE_ASCII = /[^\x20-\x7e]|["\\/%;]/g;
+const UNSAFE_ASCII = /[^\x20-\x7e]|["\\/%;]/gu;
 
 export function contentDisposition(kind: 'attachment' | 'inline', filename: string): string {
   // Never let a name carry a line break, a path or a quote into the header.

@@ -74,13 +74,20 @@ export function createEventRepository(db: Kysely<Database>) {
   return {
     /** Stores a new event with a unique slug; its feeds' versions move in the same transaction. */
     async insert(event: CalendarEvent): Promise<CalendarEvent> {
-      return db.transaction().execute(async (trx) => {
-        const stored = { ...event, slug: await freeSlug(trx, event.slug) };
-        await trx.insertInto('events').values(eventToRow(stored)).execute();
-        await linkCategories(trx, stored);
-        await bumpFeeds(trx, feedKeysOf(stored), stored.updatedAt);
-        return stored;
-      });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute(async (trx) => {
+            const stored = { ...event, slug: await freeSlug(trx, event.slug) };
+            await trx.insertInto('events').values(eventToRow(stored)).execute();
+            await linkCategories(trx, stored);
+            await bumpFeeds(trx, feedKeysOf(stored), stored.updatedAt);
+            return stored;
+          });
+        } catch (error) {
+          // Two writers picked the same free slug (or category) at once: look again.
+          if (!isUniqueViolation(error) || attempt >= 5) throw error;
+        }
+      }
     },
 
     /**
@@ -149,6 +156,11 @@ export function createEventRepository(db: Kysely<Database>) {
       return db.selectFrom('categories').select(['slug', 'name']).orderBy('name').execute();
     },
   };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; errcode?: number; message?: string };
+  return e.code === '23505' || e.errcode === 2067 || e.errcode === 1555 || /UNIQUE constraint failed/.test(e.message ?? '');
 }
 
 async function freeSlug(trx: Transaction<Database>, base: string): Promise<string> {
