@@ -102,7 +102,7 @@ describe('npm start on the embedded default', () => {
   it('restarts on the same data without adding the demo events again', async () => {
     const server = await start(dataDir, await freePort());
     running.push(server);
-    const list = await (await fetch(`${server.base}/api/v1/events?includeCancelled=true&limit=200`)).json();
+    const list = (await (await fetch(`${server.base}/api/v1/events?includeCancelled=true&limit=200`)).json()) as { items: unknown[] };
     assert.equal(list.items.length, 9, 'eight demo events plus the one added live');
     assert.doesNotMatch(server.output(), /demo events/);
     assert.equal(await stop(server), 0);
