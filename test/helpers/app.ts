@@ -38,3 +38,23 @@ export async function startTestApp(engine: TestEngine, env: Record<string, strin
     },
   };
 }
+
+/** A free TCP port on 127.0.0.1 (there is a small race until it is bound again). */
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The whole app listening on a real port, with PUBLIC_URL pointing at it (browser tests). */
+export async function startTestServer(engine: TestEngine, env: Record<string, string> = {}): Promise<TestApp & { baseUrl: string }> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const t = await startTestApp(engine, { PUBLIC_URL: baseUrl, ...env });
+  await t.app.listen({ port, host: '127.0.0.1' });
+  return { ...t, baseUrl };
+}
