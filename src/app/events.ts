@@ -27,7 +27,7 @@ export function createEventUseCases(deps: EventUseCasesDeps) {
       const { event, changed } = apply(current, clock());
       if (changed.length === 0) return { event, changed };
       try {
-        await deps.events.update(current, event);
+        await deps.events.update(current, event, changed);
         return { event, changed };
       } catch (error) {
         if (!(error instanceof ConcurrentUpdateError) || attempt >= 5) throw error;
@@ -41,5 +41,6 @@ export function createEventUseCases(deps: EventUseCasesDeps) {
     list: (query: EventListQuery) => deps.events.list(query),
     update: (idOrSlug: string, patch: EventPatch) => change(idOrSlug, (e, now) => applyEventPatch(e, patch, now)),
     cancel: (idOrSlug: string) => change(idOrSlug, (e, now) => cancelEvent(e, now)),
+    history: async (idOrSlug: string) => deps.events.history((await mustFind(idOrSlug)).id),
   };
 }

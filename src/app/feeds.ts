@@ -1,11 +1,11 @@
 import { renderCalendar } from '../core/ics/calendar.ts';
 import {
-  allFeedKey,
-  categoryFeedKey,
+  feedRefs,
   feedEtag,
   feedLastModified,
   feedWindow,
   type FeedPolicy,
+  type FeedRef,
   type FeedState,
 } from '../core/feeds/feed.ts';
 import type { FeedRepository } from '../infra/db/feed-repository.ts';
@@ -16,11 +16,7 @@ import { encode, type Coding } from './compression.ts';
 
 export type { Coding };
 
-export interface FeedRef {
-  key: string;
-  /** Category feeds only. */
-  categorySlug: string | null;
-}
+export type { FeedRef };
 
 /** What a conditional request needs, known from one primary-key read before any rendering. */
 export interface FeedValidators {
@@ -85,28 +81,27 @@ export function createFeedService(o: FeedServiceOptions) {
   async function render(ref: FeedRef): Promise<RenderedFeed | null> {
     const started = performance.now();
     const window = feedWindow(o.policy, clock());
-    const snapshot = await o.feeds.snapshot(ref.key, ref.categorySlug, window);
+    const snapshot = await o.feeds.snapshot(ref, window);
     if (!snapshot) return null;
     const etag = feedEtag(snapshot.state, window, o.settingsFingerprint);
     const already = cache.get(etag);
     if (already) return already;
-    const name = ref.categorySlug ? `${o.calendarName} - ${await categoryName(ref.categorySlug)}` : o.calendarName;
+    const name = await feedName(ref);
     const text = renderCalendar({ productId: o.productId, name, refreshMinutes: o.refreshMinutes }, snapshot.events);
     const feed = cached(etag, feedLastModified(snapshot.state, window), Buffer.from(text, 'utf8'));
     o.onRender?.((performance.now() - started) / 1000, snapshot.events.length);
     return feed;
   }
 
-  async function categoryName(slug: string): Promise<string> {
+  async function feedName(ref: FeedRef): Promise<string> {
+    if (ref.kind === 'all') return o.calendarName;
+    if (ref.kind === 'personal') return `${o.calendarName} - My events`;
     const categories = await o.events.listCategories();
-    return categories.find((c) => c.slug === slug)?.name ?? slug;
+    return `${o.calendarName} - ${categories.find((c) => c.slug === ref.slug)?.name ?? ref.slug}`;
   }
 
   return {
-    refs: {
-      all: (): FeedRef => ({ key: allFeedKey(), categorySlug: null }),
-      category: (slug: string): FeedRef => ({ key: categoryFeedKey(slug), categorySlug: slug }),
-    },
+    refs: feedRefs,
 
     /** Null for an unknown feed. Reads no events. */
     async validators(ref: FeedRef): Promise<FeedValidators | null> {

@@ -4,7 +4,7 @@ import { testEngines, type TestDatabase } from '../helpers/databases.ts';
 import { createEventRepository, ConcurrentUpdateError } from '../../src/infra/db/event-repository.ts';
 import { createFeedRepository } from '../../src/infra/db/feed-repository.ts';
 import { applyEventPatch, createEvent } from '../../src/core/events/rules.ts';
-import { feedWindow } from '../../src/core/feeds/feed.ts';
+import { feedRefs, feedWindow } from '../../src/core/feeds/feed.ts';
 import { isMigrated, migrateToLatest } from '../../src/infra/db/migrate.ts';
 
 const policy = { pastDays: 30, futureDays: 365, cancelledRetentionDays: 30 };
@@ -50,8 +50,8 @@ for (const engine of testEngines) {
       const original = await repo.insert(createEvent(input('Stale'), 'x.test', now));
       const first = applyEventPatch(original, { title: 'First' }, now + 1000);
       const second = applyEventPatch(original, { title: 'Second' }, now + 2000);
-      await repo.update(original, first.event);
-      await assert.rejects(repo.update(original, second.event), ConcurrentUpdateError);
+      await repo.update(original, first.event, first.changed);
+      await assert.rejects(repo.update(original, second.event, second.changed), ConcurrentUpdateError);
       assert.equal((await repo.findByIdOrSlug(original.id))!.title, 'First');
     });
 
@@ -64,12 +64,12 @@ for (const engine of testEngines) {
         alpha: (await feeds.state('category:alpha'))!.revision,
       };
       const changed = applyEventPatch(e, { categories: ['Beta'] }, now + 5000);
-      await repo.update(e, changed.event);
+      await repo.update(e, changed.event, changed.changed);
       assert.equal((await feeds.state('all'))!.revision, before.all + 1);
       assert.equal((await feeds.state('category:alpha'))!.revision, before.alpha + 1, 'the feed it left');
       assert.equal((await feeds.state('category:beta'))!.revision, 1, 'the feed it joined');
       assert.equal((await feeds.state('category:beta'))!.changedAt, now + 5000);
-      const snapshot = await feeds.snapshot('category:alpha', 'alpha', feedWindow(policy, now));
+      const snapshot = await feeds.snapshot(feedRefs.category('alpha'), feedWindow(policy, now));
       assert.ok(!snapshot!.events.some((x) => x.id === e.id));
       assert.equal(await feeds.state('category:gamma'), null);
     });

@@ -30,6 +30,19 @@ export interface FeedWindow {
 
 export const allFeedKey = (): string => 'all';
 export const categoryFeedKey = (slug: string): string => `category:${slug}`;
+export const personalFeedKey = (visitorId: string): string => `personal:${visitorId}`;
+
+/** Which feed: every feed has a key (its row in the version table) and a way to select events. */
+export type FeedRef =
+  | { kind: 'all'; key: string }
+  | { kind: 'category'; key: string; slug: string }
+  | { kind: 'personal'; key: string; visitorId: string };
+
+export const feedRefs = {
+  all: (): FeedRef => ({ kind: 'all', key: allFeedKey() }),
+  category: (slug: string): FeedRef => ({ kind: 'category', key: categoryFeedKey(slug), slug }),
+  personal: (visitorId: string): FeedRef => ({ kind: 'personal', key: personalFeedKey(visitorId), visitorId }),
+};
 
 /** The window for the UTC day holding `now`: the same all day long, on every node. */
 export function feedWindow(policy: FeedPolicy, now: number): FeedWindow {

@@ -81,6 +81,7 @@ export function createEventRepository(db: Kysely<Database>) {
             await trx.insertInto('events').values(eventToRow(stored)).execute();
             await linkCategories(trx, stored);
             await bumpFeeds(trx, feedKeysOf(stored), stored.updatedAt);
+            await recordChange(trx, stored, ['created']);
             return stored;
           });
         } catch (error) {
@@ -94,7 +95,7 @@ export function createEventRepository(db: Kysely<Database>) {
      * Saves a changed event if nobody else changed it since `previous` was read
      * (optimistic concurrency on updated_at), moving every feed it was or is in.
      */
-    async update(previous: CalendarEvent, next: CalendarEvent): Promise<void> {
+    async update(previous: CalendarEvent, next: CalendarEvent, changed: string[]): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const { id, ...row } = eventToRow(next);
         const result = await trx
@@ -110,7 +111,21 @@ export function createEventRepository(db: Kysely<Database>) {
         }
         const keys = new Set([...feedKeysOf(previous), ...feedKeysOf(next)]);
         await bumpFeeds(trx, [...keys], next.updatedAt);
+        await bumpPersonalFeedsHolding(trx, id, next.updatedAt);
+        await recordChange(trx, next, changed);
       });
+    },
+
+    /** What changed when, newest first (the organizer pages show it). */
+    async history(eventId: string, limit = 50): Promise<{ at: number; sequence: number; changed: string[] }[]> {
+      const rows = await db
+        .selectFrom('event_changes')
+        .select(['at', 'sequence', 'changed_json'])
+        .where('event_id', '=', eventId)
+        .orderBy('at', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ at: Number(r.at), sequence: Number(r.sequence), changed: JSON.parse(r.changed_json) as string[] }));
     },
 
     async findByIdOrSlug(key: string): Promise<CalendarEvent | null> {
@@ -181,6 +196,25 @@ async function linkCategories(trx: Transaction<Database>, e: CalendarEvent): Pro
 
 function feedKeysOf(e: CalendarEvent): string[] {
   return [allFeedKey(), ...e.categories.map((name) => categoryFeedKey(slugify(name)))];
+}
+
+async function recordChange(trx: Transaction<Database>, e: CalendarEvent, changed: string[]): Promise<void> {
+  await trx
+    .insertInto('event_changes')
+    .values({ event_id: e.id, at: e.updatedAt, sequence: e.sequence, changed_json: JSON.stringify(changed) })
+    .execute();
+}
+
+/** Every personal feed holding the event moves too, in one statement, in a stable lock order. */
+async function bumpPersonalFeedsHolding(trx: Transaction<Database>, eventId: string, changedAt: number): Promise<void> {
+  await sql`
+    insert into feed_versions (feed_key, revision, changed_at)
+    select 'personal:' || visitor_id, 1, ${changedAt} from saved_events where event_id = ${eventId}
+    order by visitor_id
+    on conflict (feed_key) do update set
+      revision = feed_versions.revision + 1,
+      changed_at = case when feed_versions.changed_at > ${changedAt} then feed_versions.changed_at else ${changedAt} end
+  `.execute(trx);
 }
 
 /** Moves each feed's revision; a feed that changed gets a new ETag on its next request. */

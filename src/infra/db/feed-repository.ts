@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CalendarEvent } from '../../core/events/event.ts';
-import type { FeedState, FeedWindow } from '../../core/feeds/feed.ts';
+import type { FeedRef, FeedState, FeedWindow } from '../../core/feeds/feed.ts';
 import type { Engine } from './database.ts';
 import type { Database } from './schema.ts';
 import { rowToEvent } from './event-repository.ts';
@@ -30,15 +30,19 @@ export function createFeedRepository(db: Kysely<Database>, engine: Engine) {
      * The feed's revision and its events, read in one snapshot so the two always agree.
      * Ordered by start, then UID: the same state gives the same order on every engine.
      */
-    async snapshot(feedKey: string, categorySlug: string | null, window: FeedWindow): Promise<FeedSnapshot | null> {
+    async snapshot(ref: FeedRef, window: FeedWindow): Promise<FeedSnapshot | null> {
       const read = async (trx: Kysely<Database>) => {
-        const state = await readState(trx, feedKey);
+        const state = await readState(trx, ref.key);
         if (!state) return null;
         let query = trx.selectFrom('events').selectAll('events');
-        if (categorySlug !== null) {
+        if (ref.kind === 'category') {
           query = query
             .innerJoin('event_categories', 'event_categories.event_id', 'events.id')
-            .where('event_categories.category_slug', '=', categorySlug);
+            .where('event_categories.category_slug', '=', ref.slug);
+        } else if (ref.kind === 'personal') {
+          query = query
+            .innerJoin('saved_events', 'saved_events.event_id', 'events.id')
+            .where('saved_events.visitor_id', '=', ref.visitorId);
         }
         const rows = await query
           .where('events.end_utc', '>', window.from)

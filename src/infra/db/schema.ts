@@ -40,9 +40,41 @@ export interface FeedVersionsTable {
   changed_at: number;
 }
 
+export interface VisitorsTable {
+  id: string;
+  created_at: number;
+  feed_token_hash: string | null;
+  feed_token_created_at: number | null;
+}
+
+export interface SavedEventsTable {
+  visitor_id: string;
+  event_id: string;
+  saved_at: number;
+}
+
+export interface FeedClientsTable {
+  visitor_id: string;
+  client: string;
+  last_fetch_at: number;
+  last_status: number;
+  fetch_count: number;
+}
+
+export interface EventChangesTable {
+  event_id: string;
+  at: number;
+  sequence: number;
+  changed_json: string;
+}
+
 export interface Database {
   events: EventsTable;
   categories: CategoriesTable;
   event_categories: EventCategoriesTable;
   feed_versions: FeedVersionsTable;
+  visitors: VisitorsTable;
+  saved_events: SavedEventsTable;
+  feed_clients: FeedClientsTable;
+  event_changes: EventChangesTable;
 }
