@@ -13,8 +13,9 @@ const database = openDatabase({ url: config.databaseUrl });
 await migrateToLatest(database);
 
 const adminToken = config.adminToken ?? readOrCreateSecret(config.dataDir, 'admin-token').value;
+const sessionSecret = config.sessionSecret ?? readOrCreateSecret(config.dataDir, 'session-secret', 32).value;
 const services = createServices(config, database);
-const app = await buildApp({ services, adminToken });
+const app = await buildApp({ services, adminToken, sessionSecret });
 
 if (config.demoData && (await services.eventRepository.countAll()) === 0) {
   const n = await seedDemoEvents(services.events);

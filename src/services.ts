@@ -5,7 +5,9 @@ import { isReachable } from './infra/db/database.ts';
 import { isMigrated } from './infra/db/migrate.ts';
 import { createEventRepository } from './infra/db/event-repository.ts';
 import { createFeedRepository } from './infra/db/feed-repository.ts';
+import { createVisitorRepository } from './infra/db/visitor-repository.ts';
 import { createEventUseCases } from './app/events.ts';
+import { createVisitorUseCases } from './app/visitors.ts';
 import { createFeedService } from './app/feeds.ts';
 import { createMetrics } from './http/plugins/metrics.ts';
 
@@ -14,6 +16,7 @@ export const PRODUCT_ID = '-//Calendar Club//Calendar Club 1.0//EN';
 /** Everything the HTTP layer and the worker use, built from configuration and a database. */
 export function createServices(config: Config, database: DatabaseHandle, clock: () => number = Date.now) {
   const eventRepository = createEventRepository(database.db);
+  const visitorRepository = createVisitorRepository(database.db);
   const metrics = createMetrics();
   // Settings that shape rendered bytes: a change to any of them is a new feed version.
   const settingsFingerprint = createHash('sha256')
@@ -36,6 +39,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     settingsFingerprint,
     eventRepository,
     events: createEventUseCases({ events: eventRepository, uidDomain: config.uidDomain, clock }),
+    visitors: createVisitorUseCases({ visitors: visitorRepository, events: eventRepository, clock }),
     feeds: createFeedService({
       feeds: createFeedRepository(database.db, database.engine),
       events: eventRepository,

@@ -89,8 +89,16 @@ describe('npm start on the embedded default', () => {
       body: JSON.stringify({ title: 'Added live', start: '2027-01-05T18:00', end: '2027-01-05T19:00', timezone: 'Europe/Paris' }),
     });
     assert.equal(created.status, 201);
-    const home = await (await fetch(`${server.base}/`)).text();
-    assert.match(home, /Added live/);
+    const listed = await (await fetch(`${server.base}/api/v1/events?limit=200`)).text();
+    assert.match(listed, /Added live/);
+    const home = await fetch(`${server.base}/`);
+    if (fs.existsSync(path.join(root, 'dist/web/index.html'))) {
+      assert.equal(home.status, 200, 'the built front end is served (npm test builds it first)');
+      assert.match(home.headers.get('content-type')!, /^text\/html/);
+    } else {
+      assert.equal(home.status, 503);
+      assert.match(await home.text(), /npm run build:web/, 'says how to build the front end');
+    }
 
     const metrics = await (await fetch(`${server.base}/metrics`)).text();
     assert.match(metrics, /http_requests_total\{route="\/feeds\/all.ics",method="GET",status="304"\} 1/);

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import cookie from '@fastify/cookie';
 import { PRODUCT_ID, type Services } from '../services.ts';
 import { loggerOptions } from '../infra/logger.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
@@ -10,19 +11,25 @@ import { eventRoutes } from './routes/events.ts';
 import { feedRoutes } from './routes/feeds.ts';
 import { downloadRoutes } from './routes/downloads.ts';
 import { healthRoutes } from './routes/health.ts';
-import { homeRoutes } from './routes/home.ts';
+import { linkRoutes } from './routes/links.ts';
+import { webRoutes } from './routes/web.ts';
+import { meRoutes } from './routes/me.ts';
+import { visitorSession } from './plugins/session.ts';
 
 export interface AppOptions {
   services: Services;
   adminToken: string;
+  sessionSecret: string;
   /** false silences request logs (tests). */
   logger?: boolean;
+  /** Where logs go (default stdout); tests read them to prove secrets stay out. */
+  logStream?: NodeJS.WritableStream;
 }
 
-export async function buildApp({ services, adminToken, logger = true }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, adminToken, sessionSecret, logger = true, logStream }: AppOptions): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
-    logger: logger ? loggerOptions(config.logLevel) : false,
+    logger: logger ? { ...loggerOptions(config.logLevel), ...(logStream ? { stream: logStream } : {}) } : false,
     bodyLimit: 64 * 1024,
     // Behind a proxy the client address is not ours to log anyway; we never store it.
     trustProxy: false,
@@ -61,11 +68,15 @@ export async function buildApp({ services, adminToken, logger = true }: AppOptio
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  await app.register(cookie, { secret: sessionSecret });
+  const currentVisitor = visitorSession(services.visitors, config.publicUrl.startsWith('https:'));
   const adminOnly = requireAdmin(adminToken);
   await app.register(healthRoutes, { ready: services.ready });
   await app.register(eventRoutes, { events: services.events, publicUrl: config.publicUrl, adminOnly });
   await app.register(feedRoutes, {
     feeds: services.feeds,
+    visitors: services.visitors,
+    log: app.log,
     onFeedResponse: (kind, status) => services.metrics.recordFeedResponse(kind, status),
   });
   await app.register(downloadRoutes, {
@@ -74,6 +85,14 @@ export async function buildApp({ services, adminToken, logger = true }: AppOptio
     calendarName: config.calendarName,
     settingsFingerprint: services.settingsFingerprint,
   });
-  await app.register(homeRoutes, { services });
+  await app.register(meRoutes, { visitors: services.visitors, currentVisitor, publicUrl: config.publicUrl });
+  await app.register(linkRoutes, {
+    events: services.events,
+    listCategories: () => services.eventRepository.listCategories(),
+    publicUrl: config.publicUrl,
+    calendarName: config.calendarName,
+    onAdd: (target) => services.metrics.recordAdd(target),
+  });
+  await app.register(webRoutes, {});
   return app;
 }

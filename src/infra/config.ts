@@ -11,6 +11,8 @@ export interface Config {
   dataDir: string;
   /** Null: generate one into dataDir on first start. */
   adminToken: string | null;
+  /** Signs session cookies. Null: generate one into dataDir on first start. */
+  sessionSecret: string | null;
   /** Right-hand side of every event UID. */
   uidDomain: string;
   calendarName: string;
@@ -53,6 +55,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     databaseUrl,
     dataDir,
     adminToken: env.ADMIN_TOKEN && env.ADMIN_TOKEN.length > 0 ? checkedAdminToken(env.ADMIN_TOKEN) : null,
+    sessionSecret: env.SESSION_SECRET && env.SESSION_SECRET.length > 0 ? checkedSessionSecret(env.SESSION_SECRET) : null,
     uidDomain: env.UID_DOMAIN ?? publicHost,
     calendarName: env.CALENDAR_NAME ?? 'Calendar Club',
     feedPastDays: intSetting(env, 'FEED_PAST_DAYS', 30, 0, 3650),
@@ -74,6 +77,11 @@ function defaultDataDir(databaseUrl: string): string {
 function checkedAdminToken(token: string): string {
   if (token.length < 16) throw new ConfigError('ADMIN_TOKEN must be at least 16 characters');
   return token;
+}
+
+function checkedSessionSecret(secret: string): string {
+  if (secret.length < 32) throw new ConfigError('SESSION_SECRET must be at least 32 characters');
+  return secret;
 }
 
 function intSetting(env: Env, name: string, fallback: number, min: number, max: number): number {

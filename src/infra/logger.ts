@@ -7,7 +7,7 @@ export function redactUrl(url: string): string {
   return url.replace(/(\/feeds\/personal\/)[^/?#.]+/g, '$1[redacted]').replace(/([?&](?:token|code|state)=)[^&#]*/gi, '$1[redacted]');
 }
 
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+export function loggerOptions(level: string): Exclude<FastifyServerOptions['logger'], boolean | undefined> {
   return {
     level,
     redact: {

@@ -5,6 +5,7 @@ import { buildApp } from '../../src/http/app.ts';
 import type { TestDatabase, TestEngine } from './databases.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const SESSION_SECRET = 'test-session-secret-0123456789abcdef';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -23,7 +24,7 @@ export async function startTestApp(engine: TestEngine, env: Record<string, strin
   const config = loadConfig({ PUBLIC_URL: 'https://cal.example.test', DATABASE_URL: 'file::memory:', ...env });
   const clock = { now: Date.now() };
   const services = createServices(config, database, () => clock.now);
-  const app = await buildApp({ services, adminToken: ADMIN_TOKEN, logger: false });
+  const app = await buildApp({ services, adminToken: ADMIN_TOKEN, sessionSecret: SESSION_SECRET, logger: false });
   await app.ready();
   return {
     app,

@@ -190,7 +190,7 @@ for (const engine of testEngines) {
 
     it('gives two nodes on the same database the same bytes and validators', async () => {
       const other = createServices(t.config, t.database, () => t.clock.now);
-      const node2 = await buildApp({ services: other, adminToken: 'another-admin-token-xyz', logger: false });
+      const node2 = await buildApp({ services: other, adminToken: 'another-admin-token-xyz', sessionSecret: 'another-session-secret-0123456789abcdef', logger: false });
       try {
         for (const coding of ['identity', 'gzip', 'br']) {
           const a = await get('/feeds/all.ics', { 'accept-encoding': coding });

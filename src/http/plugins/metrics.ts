@@ -30,6 +30,12 @@ export function createMetrics() {
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const adds = new Counter({
+    name: 'calendar_adds_total',
+    help: 'Add-to-calendar redirects followed, by target.',
+    labelNames: ['target'] as const,
+    registers: [registry],
+  });
   const notModifiedRatio = new Gauge({
     name: 'feed_not_modified_ratio',
     help: 'Share of feed responses that were 304 Not Modified since the process started.',
@@ -46,6 +52,7 @@ export function createMetrics() {
     registry,
     recordFeedResponse: (feed: string, status: number) => feedResponses.inc({ feed, status }),
     recordRender: (seconds: number) => feedRender.observe(seconds),
+    recordAdd: (target: string) => adds.inc({ target }),
     /** Counts every response by its route template (never the raw URL, which may hold a token). */
     install(app: FastifyInstance) {
       app.addHook('onResponse', async (request, reply) => {

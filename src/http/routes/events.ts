@@ -13,11 +13,16 @@ import {
   EventPatchBody,
 } from '../schemas/event.ts';
 import type { preHandlerAsyncHookHandler } from 'fastify';
+import { Type } from '@sinclair/typebox';
 
 export interface EventRoutesDeps {
   events: EventUseCases;
   publicUrl: string;
   adminOnly: preHandlerAsyncHookHandler;
+}
+
+export function eventPageUrl(e: CalendarEvent, publicUrl: string): string {
+  return `${publicUrl}/events/${encodeURIComponent(e.slug)}`;
 }
 
 export function toEventJson(e: CalendarEvent, publicUrl: string): EventJson {
@@ -43,6 +48,7 @@ export function toEventJson(e: CalendarEvent, publicUrl: string): EventJson {
     startsAt: iso(e.startUtc),
     endsAt: iso(e.endUtc),
     icsUrl: `${publicUrl}/events/${encodeURIComponent(e.slug)}.ics`,
+    pageUrl: eventPageUrl(e, publicUrl),
   };
 }
 
@@ -137,6 +143,35 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
       },
     },
     async (request) => json((await deps.events.update(request.params.id, request.body)).event),
+  );
+
+  r.get(
+    '/api/v1/events/:id/history',
+    {
+      preHandler: deps.adminOnly,
+      schema: {
+        tags: ['events'],
+        summary: 'What changed when, newest first',
+        ...organizer,
+        params: EventKeyParams,
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Object({ at: Type.String({ format: 'date-time' }), sequence: Type.Integer(), changed: Type.Array(Type.String()) })),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const items = await deps.events.history(request.params.id);
+      return { items: items.map((c) => ({ ...c, at: new Date(c.at).toISOString() })) };
+    },
+  );
+
+  r.get(
+    '/api/v1/admin/check',
+    { preHandler: deps.adminOnly, schema: { tags: ['events'], summary: '204 when the organizer token is valid', ...organizer, response: { 204: Type.Null(), 401: { $ref: 'Problem#' } } } },
+    async (_request, reply) => reply.code(204).send(null),
   );
 
   r.post(

@@ -1,15 +1,21 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FeedRef, FeedService } from '../../app/feeds.ts';
+import type { VisitorUseCases } from '../../app/visitors.ts';
+import { feedClientFromUserAgent } from '../../core/feeds/clients.ts';
 import { sendCacheable } from '../cacheable.ts';
 import { contentDisposition } from '../content-disposition.ts';
 import { problem, sendProblem } from '../problem.ts';
 
 export const CALENDAR_CONTENT_TYPE = 'text/calendar; charset=utf-8';
-// Public feeds: shared caches may keep a copy for five minutes; clients poll far less often.
+// Public feeds: shared caches may keep a copy five minutes; clients poll far less often anyway.
 const PUBLIC_FEED_CACHE = 'public, max-age=300';
+// Personal feeds: only the subscriber's own client may keep a copy, and it must revalidate.
+const PERSONAL_FEED_CACHE = 'private, no-cache';
 
 export interface FeedRoutesDeps {
   feeds: FeedService;
+  visitors: VisitorUseCases;
+  log: FastifyBaseLogger;
   onFeedResponse?: (feedKind: string, status: number) => void;
 }
 
@@ -20,13 +26,13 @@ const feedResponses = {
 };
 
 export async function feedRoutes(app: FastifyInstance, deps: FeedRoutesDeps): Promise<void> {
-  async function serve(request: FastifyRequest, reply: FastifyReply, kind: string, ref: FeedRef, filename: string) {
+  async function serve(request: FastifyRequest, reply: FastifyReply, ref: FeedRef, filename: string, cacheControl: string) {
     const v = await deps.feeds.validators(ref);
     if (!v) return sendProblem(reply, problem(404, 'no such feed'));
     const result = await sendCacheable(request, reply, {
       etag: v.etag,
       lastModified: v.lastModified,
-      cacheControl: PUBLIC_FEED_CACHE,
+      cacheControl,
       contentType: CALENDAR_CONTENT_TYPE,
       // inline: Google's "From URL" import has failed on attachment feeds.
       contentDisposition: contentDisposition('inline', filename),
@@ -35,14 +41,14 @@ export async function feedRoutes(app: FastifyInstance, deps: FeedRoutesDeps): Pr
         return { etag: feed.etag, lastModified: feed.lastModified, body: await feed.body(coding) };
       },
     });
-    deps.onFeedResponse?.(kind, reply.statusCode);
+    deps.onFeedResponse?.(ref.kind, reply.statusCode);
     return result;
   }
 
   app.get(
     '/feeds/all.ics',
     { schema: { tags: ['feeds'], summary: 'Subscription feed of all events', response: feedResponses } },
-    (request, reply) => serve(request, reply, 'all', deps.feeds.refs.all(), 'all-events.ics'),
+    (request, reply) => serve(request, reply, deps.feeds.refs.all(), 'all-events.ics', PUBLIC_FEED_CACHE),
   );
 
   app.get<{ Params: { slug: string } }>(
@@ -55,6 +61,30 @@ export async function feedRoutes(app: FastifyInstance, deps: FeedRoutesDeps): Pr
         response: feedResponses,
       },
     },
-    (request, reply) => serve(request, reply, 'category', deps.feeds.refs.category(request.params.slug), `${request.params.slug}.ics`),
+    (request, reply) =>
+      serve(request, reply, deps.feeds.refs.category(request.params.slug), `${request.params.slug}.ics`, PUBLIC_FEED_CACHE),
+  );
+
+  app.get<{ Params: { token: string } }>(
+    '/feeds/personal/:token.ics',
+    {
+      schema: {
+        tags: ['feeds'],
+        summary: "A visitor's saved events (secret token URL from POST /api/v1/me/feed-token/rotate)",
+        params: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } }, required: ['token'] },
+        response: feedResponses,
+      },
+    },
+    async (request, reply) => {
+      const visitorId = await deps.visitors.visitorForFeedToken(request.params.token);
+      if (!visitorId) return sendProblem(reply.header('Cache-Control', 'no-store'), problem(404, 'no such feed'));
+      const result = await serve(request, reply, deps.feeds.refs.personal(visitorId), 'my-events.ics', PERSONAL_FEED_CACHE);
+      // Feed health: who fetched and what they got. No IP address, and never in the way of the answer.
+      const client = feedClientFromUserAgent(request.headers['user-agent']);
+      deps.visitors
+        .recordFeedFetch(visitorId, client, reply.statusCode)
+        .catch((err: unknown) => deps.log.warn({ err }, 'could not record a feed fetch'));
+      return result;
+    },
   );
 }

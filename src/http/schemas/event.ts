@@ -80,6 +80,7 @@ export const EventJson = Type.Object({
   startsAt: Type.String({ format: 'date-time', description: 'The start as a UTC instant.' }),
   endsAt: Type.String({ format: 'date-time', description: 'The end as a UTC instant.' }),
   icsUrl: Type.String({ description: 'Single-event download.' }),
+  pageUrl: Type.String({ description: 'The event page.' }),
 });
 export type EventJson = Static<typeof EventJson>;
 

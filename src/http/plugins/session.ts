@@ -1,0 +1,30 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VisitorUseCases } from '../../app/visitors.ts';
+
+// Anonymous accounts: the cookie holds the visitor id, signed (HMAC) so it cannot be forged or
+// altered. A missing, tampered or unknown cookie gets a brand-new visitor, never someone else's.
+
+export const SESSION_COOKIE = 'cc_session';
+const FOUR_HUNDRED_DAYS = 400 * 24 * 3600; // the longest cookie lifetime browsers keep
+
+export function visitorSession(visitors: VisitorUseCases, secure: boolean) {
+  return async function currentVisitor(request: FastifyRequest, reply: FastifyReply): Promise<string> {
+    const raw = request.cookies[SESSION_COOKIE];
+    const unsigned = raw ? request.unsignCookie(raw) : null;
+    const claimed = unsigned?.valid ? unsigned.value : null;
+    const visitor = await visitors.ensure(claimed);
+    if (visitor.created) {
+      reply.setCookie(SESSION_COOKIE, visitor.id, {
+        signed: true,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure,
+        path: '/',
+        maxAge: FOUR_HUNDRED_DAYS,
+      });
+    }
+    return visitor.id;
+  };
+}
+
+export type CurrentVisitor = ReturnType<typeof visitorSession>;

@@ -1,0 +1,119 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { EventCancelledError, type VisitorUseCases } from '../../app/visitors.ts';
+import { deviceFromUserAgent, subscribeLinks } from '../../core/links/index.ts';
+import type { CurrentVisitor } from '../plugins/session.ts';
+import { problem, sendProblem } from '../problem.ts';
+import { EventJson } from '../schemas/event.ts';
+import { FeedLinksJson } from '../schemas/links.ts';
+import { toEventJson } from './events.ts';
+
+export interface MeRoutesDeps {
+  visitors: VisitorUseCases;
+  currentVisitor: CurrentVisitor;
+  publicUrl: string;
+}
+
+const EventIdParams = Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 120 }) });
+const tags = ['me'];
+const problems = { 404: { $ref: 'Problem#' }, 409: { $ref: 'Problem#' } };
+
+const MeJson = Type.Object({
+  savedEventIds: Type.Array(Type.String()),
+  personalFeed: Type.Object({ active: Type.Boolean(), createdAt: Type.Union([Type.String(), Type.Null()]) }),
+  feedHealth: Type.Array(
+    Type.Object({
+      client: Type.String(),
+      label: Type.String(),
+      pollNote: Type.String(),
+      lastFetchAt: Type.String({ format: 'date-time' }),
+      lastStatus: Type.Integer(),
+      fetchCount: Type.Integer(),
+    }),
+  ),
+});
+
+/** The visitor's own data: saved events and the personal feed. Never cached by anyone. */
+export async function meRoutes(app: FastifyInstance, deps: MeRoutesDeps): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const noStore = (reply: FastifyReply) => reply.header('Cache-Control', 'private, no-store');
+
+  r.get('/api/v1/me', { schema: { tags, summary: 'The visitor: saved events, personal feed, feed health', response: { 200: MeJson } } }, async (request, reply) => {
+    const visitorId = await deps.currentVisitor(request, reply);
+    noStore(reply);
+    return deps.visitors.summary(visitorId);
+  });
+
+  r.get(
+    '/api/v1/me/saved',
+    { schema: { tags, summary: "The visitor's saved events", response: { 200: Type.Object({ items: Type.Array(EventJson) }) } } },
+    async (request, reply) => {
+      const visitorId = await deps.currentVisitor(request, reply);
+      noStore(reply);
+      const items = await deps.visitors.saved(visitorId);
+      return { items: items.map((e) => toEventJson(e, deps.publicUrl)) };
+    },
+  );
+
+  r.post(
+    '/api/v1/me/saved/:eventId',
+    {
+      schema: {
+        tags,
+        summary: 'Save an event (201 when added, 200 when already saved)',
+        params: EventIdParams,
+        response: { 200: Type.Object({ saved: Type.Boolean() }), 201: Type.Object({ saved: Type.Boolean() }), ...problems },
+      },
+    },
+    async (request, reply) => {
+      const visitorId = await deps.currentVisitor(request, reply);
+      noStore(reply);
+      try {
+        const { added } = await deps.visitors.save(visitorId, request.params.eventId);
+        return reply.code(added ? 201 : 200).send({ saved: true });
+      } catch (error) {
+        if (error instanceof EventCancelledError) return sendProblem(reply, problem(409, `${error.message}; it cannot be saved`));
+        throw error;
+      }
+    },
+  );
+
+  r.delete(
+    '/api/v1/me/saved/:eventId',
+    { schema: { tags, summary: 'Unsave an event', params: EventIdParams, response: { 204: Type.Null(), ...problems } } },
+    async (request, reply) => {
+      const visitorId = await deps.currentVisitor(request, reply);
+      await deps.visitors.unsave(visitorId, request.params.eventId);
+      return noStore(reply).code(204).send();
+    },
+  );
+
+  r.post(
+    '/api/v1/me/feed-token/rotate',
+    {
+      schema: {
+        tags,
+        summary: 'New personal feed URL (shown only in this response); the previous one stops working',
+        response: { 201: Type.Object({ url: Type.String(), webcalUrl: Type.String(), links: FeedLinksJson }) },
+      },
+    },
+    async (request, reply) => {
+      const visitorId = await deps.currentVisitor(request, reply);
+      const token = await deps.visitors.rotateFeedToken(visitorId);
+      const url = `${deps.publicUrl}/feeds/personal/${token}.ics`;
+      const links = subscribeLinks(url, 'Calendar Club - My events', deviceFromUserAgent(request.headers['user-agent']));
+      return noStore(reply).code(201).send({ url, webcalUrl: links.webcalUrl, links });
+    },
+  );
+
+  r.delete(
+    '/api/v1/me/feed-token',
+    { schema: { tags, summary: 'Revoke the personal feed URL', response: { 204: Type.Null() } } },
+    async (request, reply) => {
+      const visitorId = await deps.currentVisitor(request, reply);
+      await deps.visitors.revokeFeedToken(visitorId);
+      return noStore(reply).code(204).send();
+    },
+  );
+}
