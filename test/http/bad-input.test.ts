@@ -78,6 +78,9 @@ for (const engine of testEngines) {
       await expectProblem({ method: 'PATCH', url: `/api/v1/events/${eventId}`, payload: { location: 'A\nEND:VEVENT' } }, 422, /"field":"location"/);
     });
 
+    it('rejects text that is not valid Unicode (a lone surrogate)', () =>
+      expectProblem(post('{"title":"Broken \\ud800 title","start":"2026-12-03T19:30","end":"2026-12-03T22:00","timezone":"UTC"}', { 'content-type': 'application/json' }), 422, /valid Unicode/));
+
     it('rejects wrong types and malformed dates', async () => {
       await expectProblem(post({ ...valid, allDay: 'yes' }), 400, /"field":"allDay"/);
       await expectProblem(post({ ...valid, start: '2026-02-30T10:00' }), 422, /"field":"start"/);

@@ -65,6 +65,8 @@ function checkText(errors: FieldError[], field: string, value: string | null, ma
   if (value === null) return;
   if ([...value].length > max) errors.push({ field, message: `must be at most ${max} characters` });
   if (forbidden.test(value)) errors.push({ field, message: 'must not contain control characters or line breaks' });
+  // A lone UTF-16 surrogate (possible in JSON via \ud800) is not text any calendar can show.
+  if (!value.isWellFormed()) errors.push({ field, message: 'must be valid Unicode text' });
 }
 
 function emptyToNull(value: string | null): string | null {
@@ -88,7 +90,7 @@ function normalizeCategories(names: string[], errors: FieldError[]): string[] {
   const bySlug = new Map<string, string>();
   names.forEach((raw, i) => {
     const name = raw.trim().replace(/\s+/g, ' ');
-    if (name.length === 0 || [...name].length > FIELD_LIMITS.category || SINGLE_LINE_FORBIDDEN.test(raw)) {
+    if (name.length === 0 || [...name].length > FIELD_LIMITS.category || SINGLE_LINE_FORBIDDEN.test(raw) || !raw.isWellFormed()) {
       errors.push({ field: `categories/${i}`, message: `must be 1-${FIELD_LIMITS.category} characters on one line` });
       return;
     }
