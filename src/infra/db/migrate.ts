@@ -2,12 +2,14 @@ import type { DatabaseHandle } from './database.ts';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import * as m0001 from './migrations/0001_events.ts';
 import * as m0002 from './migrations/0002_visitors.ts';
+import * as m0003 from './migrations/0003_connections.ts';
 
 // Migrations are imported, not read from a folder, so they work the same from any working
 // directory. Add new ones here in order.
 const migrations: Record<string, Migration> = {
   '0001_events': m0001,
   '0002_visitors': m0002,
+  '0003_connections': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -68,6 +68,37 @@ export interface EventChangesTable {
   changed_json: string;
 }
 
+export interface ConnectionsTable {
+  id: string;
+  visitor_id: string;
+  kind: string;
+  mode: string;
+  status: string;
+  status_reason: string | null;
+  account: string | null;
+  server_url: string | null;
+  target_calendar_id: string | null;
+  target_calendar_name: string | null;
+  scope: string | null;
+  secrets_sealed: string | null;
+  access_expires_at: number | null;
+  refresh_lease_owner: string | null;
+  refresh_lease_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OAuthStatesTable {
+  state_hash: string;
+  visitor_id: string;
+  kind: string;
+  mode: string;
+  verifier_sealed: string;
+  nonce: string | null;
+  reconnect_id: string | null;
+  created_at: number;
+}
+
 export interface Database {
   events: EventsTable;
   categories: CategoriesTable;
@@ -77,4 +108,6 @@ export interface Database {
   saved_events: SavedEventsTable;
   feed_clients: FeedClientsTable;
   event_changes: EventChangesTable;
+  connections: ConnectionsTable;
+  oauth_states: OAuthStatesTable;
 }

@@ -1,0 +1,178 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ConnectionMode, ProviderKind } from '../../integrations/provider.ts';
+import type { TokenVault } from '../crypto/token-vault.ts';
+import type { ConnectionsTable, Database } from './schema.ts';
+
+export type ConnectionStatus = 'active' | 'reconnect_required' | 'error';
+
+export interface Connection {
+  id: string;
+  visitorId: string;
+  kind: ProviderKind;
+  mode: ConnectionMode;
+  status: ConnectionStatus;
+  statusReason: string | null;
+  account: string | null;
+  serverUrl: string | null;
+  targetCalendarId: string | null;
+  targetCalendarName: string | null;
+  scope: string | null;
+  accessExpiresAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Everything secret about a connection; only ever stored sealed. */
+export interface ConnectionSecrets {
+  accessToken?: string;
+  refreshToken?: string | null;
+  password?: string;
+}
+
+function toConnection(r: Selectable<ConnectionsTable>): Connection {
+  return {
+    id: r.id,
+    visitorId: r.visitor_id,
+    kind: r.kind as ProviderKind,
+    mode: r.mode as ConnectionMode,
+    status: r.status as ConnectionStatus,
+    statusReason: r.status_reason,
+    account: r.account,
+    serverUrl: r.server_url,
+    targetCalendarId: r.target_calendar_id,
+    targetCalendarName: r.target_calendar_name,
+    scope: r.scope,
+    accessExpiresAt: r.access_expires_at === null ? null : Number(r.access_expires_at),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+// The associated data ties a ciphertext to its row: moved to another connection, it won't open.
+const aad = (connectionId: string) => `connection:${connectionId}`;
+
+export type ConnectionRepository = ReturnType<typeof createConnectionRepository>;
+
+export function createConnectionRepository(db: Kysely<Database>, vault: TokenVault) {
+  const seal = (id: string, secrets: ConnectionSecrets) => vault.seal(JSON.stringify(secrets), aad(id));
+
+  return {
+    async create(c: Connection, secrets: ConnectionSecrets): Promise<void> {
+      await db
+        .insertInto('connections')
+        .values({
+          id: c.id,
+          visitor_id: c.visitorId,
+          kind: c.kind,
+          mode: c.mode,
+          status: c.status,
+          status_reason: c.statusReason,
+          account: c.account,
+          server_url: c.serverUrl,
+          target_calendar_id: c.targetCalendarId,
+          target_calendar_name: c.targetCalendarName,
+          scope: c.scope,
+          secrets_sealed: seal(c.id, secrets),
+          access_expires_at: c.accessExpiresAt,
+          refresh_lease_owner: null,
+          refresh_lease_until: null,
+          created_at: c.createdAt,
+          updated_at: c.updatedAt,
+        })
+        .execute();
+    },
+
+    async get(id: string): Promise<Connection | null> {
+      const row = await db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toConnection(row) : null;
+    },
+
+    async listForVisitor(visitorId: string): Promise<Connection[]> {
+      const rows = await db.selectFrom('connections').selectAll().where('visitor_id', '=', visitorId).orderBy('created_at').execute();
+      return rows.map(toConnection);
+    },
+
+    async secrets(id: string): Promise<ConnectionSecrets> {
+      const row = await db.selectFrom('connections').select('secrets_sealed').where('id', '=', id).executeTakeFirst();
+      if (!row?.secrets_sealed) return {};
+      return JSON.parse(vault.open(row.secrets_sealed, aad(id))) as ConnectionSecrets;
+    },
+
+    /** New secrets (after a refresh or reconnect): the connection is active again, the lease released. */
+    async saveSecrets(id: string, secrets: ConnectionSecrets, accessExpiresAt: number | null, now: number, scope?: string): Promise<void> {
+      await db
+        .updateTable('connections')
+        .set({
+          secrets_sealed: seal(id, secrets),
+          access_expires_at: accessExpiresAt,
+          status: 'active',
+          status_reason: null,
+          refresh_lease_owner: null,
+          refresh_lease_until: null,
+          updated_at: now,
+          ...(scope !== undefined ? { scope } : {}),
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /**
+     * Takes the refresh lease if nobody holds a live one. A conditional UPDATE is atomic on
+     * both engines, so across processes exactly one caller gets `true` until the lease ends.
+     */
+    async tryLease(id: string, owner: string, now: number, until: number): Promise<boolean> {
+      const result = await db
+        .updateTable('connections')
+        .set({ refresh_lease_owner: owner, refresh_lease_until: until })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('refresh_lease_until', 'is', null), eb('refresh_lease_until', '<', now)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async releaseLease(id: string, owner: string): Promise<void> {
+      await db
+        .updateTable('connections')
+        .set({ refresh_lease_owner: null, refresh_lease_until: null })
+        .where('id', '=', id)
+        .where('refresh_lease_owner', '=', owner)
+        .execute();
+    },
+
+    async setStatus(id: string, status: ConnectionStatus, reason: string | null, now: number): Promise<void> {
+      await db.updateTable('connections').set({ status, status_reason: reason, updated_at: now }).where('id', '=', id).execute();
+    },
+
+    async setTargetCalendar(id: string, calendarId: string, name: string, now: number): Promise<void> {
+      await db
+        .updateTable('connections')
+        .set({ target_calendar_id: calendarId, target_calendar_name: name, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** Deleting the row deletes every secret with it. */
+    async delete(id: string): Promise<void> {
+      await db.deleteFrom('connections').where('id', '=', id).execute();
+    },
+
+    /** Re-seals every secret still under an older key; returns how many were re-sealed. */
+    async resealAll(): Promise<number> {
+      const rows = await db.selectFrom('connections').select(['id', 'secrets_sealed']).where('secrets_sealed', 'is not', null).execute();
+      let count = 0;
+      for (const row of rows) {
+        if (!row.secrets_sealed || !vault.needsReseal(row.secrets_sealed)) continue;
+        const resealed = vault.seal(vault.open(row.secrets_sealed, aad(row.id)), aad(row.id));
+        // Only if unchanged meanwhile: a concurrent refresh already wrote under the new key.
+        await db
+          .updateTable('connections')
+          .set({ secrets_sealed: resealed })
+          .where('id', '=', row.id)
+          .where('secrets_sealed', '=', row.secrets_sealed)
+          .execute();
+        count++;
+      }
+      return count;
+    },
+  };
+}
