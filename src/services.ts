@@ -8,6 +8,13 @@ import { createFeedRepository } from './infra/db/feed-repository.ts';
 import { createVisitorRepository } from './infra/db/visitor-repository.ts';
 import { createEventUseCases } from './app/events.ts';
 import { createVisitorUseCases } from './app/visitors.ts';
+import { createConnectionUseCases } from './app/connections.ts';
+import { createConnectionRepository } from './infra/db/connection-repository.ts';
+import { createOAuthStateRepository } from './infra/db/oauth-state-repository.ts';
+import { createReloadingVault, loadVaultKeys } from './infra/crypto/vault-keys.ts';
+import { createTokenLifecycle } from './integrations/oauth/token-lifecycle.ts';
+import { refreshTokens, type OAuthKind } from './integrations/oauth/flow.ts';
+import { createProviderRegistry } from './integrations/registry.ts';
 import { createFeedService } from './app/feeds.ts';
 import { createMetrics } from './http/plugins/metrics.ts';
 
@@ -18,6 +25,14 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
   const eventRepository = createEventRepository(database.db);
   const visitorRepository = createVisitorRepository(database.db);
   const metrics = createMetrics();
+  const vault = createReloadingVault(() => loadVaultKeys(config));
+  const connectionRepository = createConnectionRepository(database.db, vault);
+  const tokens = createTokenLifecycle({
+    connections: connectionRepository,
+    refresherFor: (kind) => (refreshToken) => refreshTokens(config, kind as OAuthKind, refreshToken),
+    clock,
+  });
+  const registry = createProviderRegistry(config, tokens);
   // Settings that shape rendered bytes: a change to any of them is a new feed version.
   const settingsFingerprint = createHash('sha256')
     .update(
@@ -40,6 +55,17 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     eventRepository,
     events: createEventUseCases({ events: eventRepository, uidDomain: config.uidDomain, clock }),
     visitors: createVisitorUseCases({ visitors: visitorRepository, events: eventRepository, clock }),
+    connectionRepository,
+    tokens,
+    registry,
+    connections: createConnectionUseCases({
+      config,
+      connections: connectionRepository,
+      states: createOAuthStateRepository(database.db),
+      vault,
+      registry,
+      clock,
+    }),
     feeds: createFeedService({
       feeds: createFeedRepository(database.db, database.engine),
       events: eventRepository,

@@ -12,6 +12,7 @@ import { feedRoutes } from './routes/feeds.ts';
 import { downloadRoutes } from './routes/downloads.ts';
 import { healthRoutes } from './routes/health.ts';
 import { linkRoutes } from './routes/links.ts';
+import { connectionRoutes } from './routes/connections.ts';
 import { webRoutes } from './routes/web.ts';
 import { meRoutes } from './routes/me.ts';
 import { visitorSession } from './plugins/session.ts';
@@ -86,6 +87,7 @@ export async function buildApp({ services, adminToken, sessionSecret, logger = t
     settingsFingerprint: services.settingsFingerprint,
   });
   await app.register(meRoutes, { visitors: services.visitors, currentVisitor, publicUrl: config.publicUrl });
+  await app.register(connectionRoutes, { connections: services.connections, currentVisitor, publicUrl: config.publicUrl });
   await app.register(linkRoutes, {
     events: services.events,
     listCategories: () => services.eventRepository.listCategories(),

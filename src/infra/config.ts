@@ -24,6 +24,16 @@ export interface Config {
   demoData: boolean;
   logLevel: string;
   allowPrivateNetwork: boolean;
+  /** `id:base64key,…` (first seals). Null: generate one into dataDir on first start. */
+  tokenEncryptionKeys: string | null;
+  google: OAuthProviderConfig & { accountsUrl: string; oauth2Url: string; apiUrl: string; issuer: string };
+  microsoft: OAuthProviderConfig & { loginUrl: string; graphUrl: string; tenant: string };
+}
+
+export interface OAuthProviderConfig {
+  /** Null: the provider is not configured (its connect button is hidden). */
+  clientId: string | null;
+  clientSecret: string | null;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +75,23 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     demoData: boolSetting(env, 'DEMO_DATA', databaseUrl.startsWith('file:')),
     logLevel: env.LOG_LEVEL ?? 'info',
     allowPrivateNetwork: boolSetting(env, 'ALLOW_PRIVATE_NETWORK', false),
+    tokenEncryptionKeys: env.TOKEN_ENCRYPTION_KEYS || null,
+    google: {
+      clientId: env.GOOGLE_CLIENT_ID || null,
+      clientSecret: env.GOOGLE_CLIENT_SECRET || null,
+      accountsUrl: urlSetting(env, 'GOOGLE_ACCOUNTS_URL', 'https://accounts.google.com'),
+      oauth2Url: urlSetting(env, 'GOOGLE_OAUTH2_URL', 'https://oauth2.googleapis.com'),
+      apiUrl: urlSetting(env, 'GOOGLE_API_URL', 'https://www.googleapis.com'),
+      // The `iss` of Google's ID tokens; an emulator may use its own origin.
+      issuer: env.GOOGLE_ISSUER || 'https://accounts.google.com',
+    },
+    microsoft: {
+      clientId: env.MICROSOFT_CLIENT_ID || null,
+      clientSecret: env.MICROSOFT_CLIENT_SECRET || null,
+      loginUrl: urlSetting(env, 'MICROSOFT_LOGIN_URL', 'https://login.microsoftonline.com'),
+      graphUrl: urlSetting(env, 'MICROSOFT_GRAPH_URL', 'https://graph.microsoft.com'),
+      tenant: env.MICROSOFT_TENANT || 'common',
+    },
   });
 }
 
@@ -72,6 +99,17 @@ function defaultDataDir(databaseUrl: string): string {
   return databaseUrl.startsWith('file:') && databaseUrl !== 'file::memory:'
     ? path.dirname(databaseUrl.slice('file:'.length))
     : './data';
+}
+
+function urlSetting(env: Env, name: string, fallback: string): string {
+  const raw = (env[name] || fallback).replace(/\/+$/, '');
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
+  }
+  return raw;
 }
 
 function checkedAdminToken(token: string): string {

@@ -6,6 +6,7 @@ import type { TestDatabase, TestEngine } from './databases.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const SESSION_SECRET = 'test-session-secret-0123456789abcdef';
+export const TEST_VAULT_KEYS = `ktest:${Buffer.alloc(32, 7).toString('base64')}`;
 
 export interface TestApp {
   app: FastifyInstance;
@@ -21,7 +22,7 @@ export interface TestApp {
 /** The whole app on a fresh database of `engine`, with a controllable clock. */
 export async function startTestApp(engine: TestEngine, env: Record<string, string> = {}): Promise<TestApp> {
   const database = await engine.open();
-  const config = loadConfig({ PUBLIC_URL: 'https://cal.example.test', DATABASE_URL: 'file::memory:', ...env });
+  const config = loadConfig({ PUBLIC_URL: 'https://cal.example.test', DATABASE_URL: 'file::memory:', TOKEN_ENCRYPTION_KEYS: TEST_VAULT_KEYS, ...env });
   const clock = { now: Date.now() };
   const services = createServices(config, database, () => clock.now);
   const app = await buildApp({ services, adminToken: ADMIN_TOKEN, sessionSecret: SESSION_SECRET, logger: false });

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { testEngines } from '../helpers/databases.ts';
-import { ADMIN_TOKEN, SESSION_SECRET } from '../helpers/app.ts';
+import { ADMIN_TOKEN, SESSION_SECRET, TEST_VAULT_KEYS } from '../helpers/app.ts';
 import { loadConfig } from '../../src/infra/config.ts';
 import { createServices } from '../../src/services.ts';
 import { buildApp } from '../../src/http/app.ts';
@@ -18,7 +18,7 @@ describe('logs keep secrets out', () => {
     database = await testEngines[0]!.open();
     const stream = new PassThrough();
     stream.on('data', (chunk) => (logs += chunk));
-    const services = createServices(loadConfig({ PUBLIC_URL: 'https://cal.example.test' }), database);
+    const services = createServices(loadConfig({ PUBLIC_URL: 'https://cal.example.test', TOKEN_ENCRYPTION_KEYS: TEST_VAULT_KEYS }), database);
     app = await buildApp({ services, adminToken: ADMIN_TOKEN, sessionSecret: SESSION_SECRET, logStream: stream });
   });
   after(async () => {

@@ -151,6 +151,10 @@ export function createConnectionRepository(db: Kysely<Database>, vault: TokenVau
         .execute();
     },
 
+    async setAccount(id: string, account: string, now: number): Promise<void> {
+      await db.updateTable('connections').set({ account, updated_at: now }).where('id', '=', id).execute();
+    },
+
     /** Deleting the row deletes every secret with it. */
     async delete(id: string): Promise<void> {
       await db.deleteFrom('connections').where('id', '=', id).execute();

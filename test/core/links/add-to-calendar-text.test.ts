@@ -46,8 +46,9 @@ describe('hostile text is always encoded and decodes back', () => {
     });
   }
 
-  it('replaces a lone surrogate instead of throwing', () => {
-    const e = event({ title: 'Broken \uD800 text', description: 'tail \uDC00', start: '2026-05-01T18:00', end: '2026-05-01T19:00', timezone: 'Asia/Tokyo' });
+  it('replaces a lone surrogate instead of throwing (defence in depth: validation refuses them)', () => {
+    const valid = event({ title: 'Fine', description: 'fine', start: '2026-05-01T18:00', end: '2026-05-01T19:00', timezone: 'Asia/Tokyo' });
+    const e = { ...valid, title: 'Broken \uD800 text', description: 'tail \uDC00' };
     for (const target of TARGETS) {
       const { value } = query(addToCalendarUrl(target, e, ctx));
       assert.equal(value.get(FIELDS[target].title), 'Broken \uFFFD text');

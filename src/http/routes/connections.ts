@@ -1,0 +1,148 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { ConnectError, type ConnectionUseCases } from '../../app/connections.ts';
+import type { Connection } from '../../infra/db/connection-repository.ts';
+import type { CurrentVisitor } from '../plugins/session.ts';
+
+export interface ConnectionRoutesDeps {
+  connections: ConnectionUseCases;
+  currentVisitor: CurrentVisitor;
+  publicUrl: string;
+}
+
+const PROVIDER_NAMES = { google: 'Google', microsoft: 'Microsoft', caldav: 'CalDAV' } as const;
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The browser-facing end of a failed connect: a clear message on a page, a 4xx, nothing stored. */
+function connectErrorPage(reply: FastifyReply, provider: string, message: string) {
+  const name = PROVIDER_NAMES[provider as keyof typeof PROVIDER_NAMES] ?? provider;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Could not connect ${escapeHtml(name)}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem}</style></head>
+<body><main><h1>Could not connect ${escapeHtml(name)}</h1><p role="alert">${escapeHtml(message)}</p>
+<p><a href="/me">Back to my events and connections</a></p></main></body></html>`;
+  return reply.code(400).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(html);
+}
+
+function describe(c: Connection) {
+  const can =
+    c.mode === 'push'
+      ? 'reads your busy times and adds the events you save to its calendar'
+      : 'reads your busy times only';
+  return {
+    id: c.id,
+    kind: c.kind,
+    mode: c.mode,
+    status: c.status,
+    statusReason: c.statusReason,
+    account: c.account,
+    targetCalendar: c.targetCalendarId ? { id: c.targetCalendarId, name: c.targetCalendarName ?? c.targetCalendarId } : null,
+    permissions: `Calendar Club ${can}.`,
+    reconnectUrl: c.kind === 'caldav' ? null : `/connect/${c.kind}?reconnect=${encodeURIComponent(c.id)}`,
+    createdAt: new Date(c.createdAt).toISOString(),
+  };
+}
+
+const ConnectionJson = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  mode: Type.String(),
+  status: Type.String({ description: 'active | reconnect_required | error' }),
+  statusReason: Type.Union([Type.String(), Type.Null()]),
+  account: Type.Union([Type.String(), Type.Null()]),
+  targetCalendar: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()]),
+  permissions: Type.String(),
+  reconnectUrl: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRoutesDeps): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const Provider = Type.Union([Type.Literal('google'), Type.Literal('microsoft')]);
+
+  r.get(
+    '/connect/:provider',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'Start connecting Google or Microsoft (redirects to the provider’s consent page)',
+        params: Type.Object({ provider: Provider }),
+        querystring: Type.Object({
+          mode: Type.Optional(Type.Union([Type.Literal('busy'), Type.Literal('push')])),
+          reconnect: Type.Optional(Type.String({ maxLength: 64 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const visitorId = await deps.currentVisitor(request, reply);
+      try {
+        const url = await deps.connections.startOAuth(visitorId, request.params.provider, request.query.mode ?? 'push', request.query.reconnect ?? null);
+        return reply.header('Cache-Control', 'no-store').redirect(url, 302);
+      } catch (error) {
+        if (error instanceof ConnectError || (error as { code?: string }).code === 'not_found') {
+          return connectErrorPage(reply, request.params.provider, (error as Error).message);
+        }
+        throw error;
+      }
+    },
+  );
+
+  r.get(
+    '/connect/:provider/callback',
+    { schema: { tags: ['connections'], summary: 'Where the provider sends the person back', params: Type.Object({ provider: Provider }) } },
+    async (request, reply) => {
+      const visitorId = await deps.currentVisitor(request, reply);
+      const query = new URLSearchParams(request.url.split('?')[1] ?? '');
+      try {
+        const connection = await deps.connections.finishOAuth(visitorId, request.params.provider, query);
+        return reply.header('Cache-Control', 'no-store').redirect(`/me?connected=${encodeURIComponent(connection.id)}`, 302);
+      } catch (error) {
+        if (error instanceof ConnectError || (error as { code?: string }).code === 'not_found') {
+          return connectErrorPage(reply, request.params.provider, (error as Error).message);
+        }
+        throw error;
+      }
+    },
+  );
+
+  r.get(
+    '/api/v1/me/connections',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: "The visitor's calendar connections and which providers can be connected",
+        response: {
+          200: Type.Object({
+            items: Type.Array(ConnectionJson),
+            providers: Type.Array(Type.Object({ kind: Type.String(), configured: Type.Boolean(), connectUrl: Type.String() })),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const visitorId = await deps.currentVisitor(request, reply);
+      reply.header('Cache-Control', 'private, no-store');
+      const items = (await deps.connections.list(visitorId)).map(describe);
+      const providers = deps.connections.providers().map((p) => ({ ...p, connectUrl: `/connect/${p.kind}` }));
+      return { items, providers };
+    },
+  );
+
+  r.delete(
+    '/api/v1/me/connections/:id',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'Disconnect: revoke at the provider where possible and delete every secret',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 204: Type.Null(), 404: { $ref: 'Problem#' } },
+      },
+    },
+    async (request, reply) => {
+      const visitorId = await deps.currentVisitor(request, reply);
+      await deps.connections.disconnect(visitorId, request.params.id);
+      return reply.header('Cache-Control', 'no-store').code(204).send(null);
+    },
+  );
+}
