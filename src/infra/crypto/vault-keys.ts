@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
@@ -38,7 +39,7 @@ export function prependKeyToFile(config: Config): VaultKey {
 }
 
 export function newKeyId(): string {
-  return `k${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
+  return `k${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}${randomBytes(2).toString('hex')}`;
 }
 
 /**

@@ -1,0 +1,42 @@
+// `npm run keys -- <command>`: manage the keys that seal connection secrets.
+//   new      print a fresh key line (id:base64) for TOKEN_ENCRYPTION_KEYS
+//   rotate   embedded default: add a new key to the data folder's key file and re-seal every
+//            secret under it (running servers pick the new key up when they meet it)
+//   reseal   re-seal every secret under the first configured key (after you put a new key
+//            first in TOKEN_ENCRYPTION_KEYS on every node)
+import { loadConfig } from './infra/config.ts';
+import { openDatabase } from './infra/db/database.ts';
+import { migrateToLatest } from './infra/db/migrate.ts';
+import { createConnectionRepository } from './infra/db/connection-repository.ts';
+import { createTokenVault, formatVaultKey, newVaultKey } from './infra/crypto/token-vault.ts';
+import { keyFilePath, loadVaultKeys, newKeyId, prependKeyToFile } from './infra/crypto/vault-keys.ts';
+
+const command = process.argv[2];
+const config = loadConfig();
+
+if (command === 'new') {
+  process.stdout.write(formatVaultKey(newVaultKey(newKeyId())) + '\n');
+} else if (command === 'rotate' || command === 'reseal') {
+  if (command === 'rotate') {
+    if (config.tokenEncryptionKeys) {
+      process.stderr.write(
+        'TOKEN_ENCRYPTION_KEYS is set, so keys live in your configuration: run `npm run keys -- new`, put the new key first in TOKEN_ENCRYPTION_KEYS on every node (keep the old ones after it), restart, then run `npm run keys -- reseal`.\n',
+      );
+      process.exit(2);
+    }
+    const key = prependKeyToFile(config);
+    process.stdout.write(`added key ${key.id} to ${keyFilePath(config)}\n`);
+  }
+  const database = openDatabase({ url: config.databaseUrl });
+  try {
+    await migrateToLatest(database);
+    const vault = createTokenVault(loadVaultKeys(config));
+    const count = await createConnectionRepository(database.db, vault).resealAll();
+    process.stdout.write(`re-sealed ${count} connection secret(s) under key ${vault.currentKeyId}\n`);
+  } finally {
+    await database.close();
+  }
+} else {
+  process.stderr.write('usage: npm run keys -- new | rotate | reseal\n');
+  process.exit(2);
+}
