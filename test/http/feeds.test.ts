@@ -188,6 +188,21 @@ for (const engine of testEngines) {
       t.clock.now = saved;
     });
 
+    it('answers 503 with Retry-After, never an empty or error feed, when the store fails', async () => {
+      const broken = createServices(t.config, t.database, () => t.clock.now);
+      const failing = { ...broken, feeds: { ...broken.feeds, validators: async () => Promise.reject(new Error('connection terminated')) } };
+      const node = await buildApp({ services: failing, adminToken: 'another-admin-token-xyz', sessionSecret: 'another-session-secret-0123456789abcdef', logger: false });
+      try {
+        const res = await node.inject('/feeds/all.ics');
+        assert.equal(res.statusCode, 503);
+        assert.equal(res.headers['retry-after'], '120');
+        assert.equal(res.headers.etag, undefined);
+        assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
+      } finally {
+        await node.close();
+      }
+    });
+
     it('gives two nodes on the same database the same bytes and validators', async () => {
       const other = createServices(t.config, t.database, () => t.clock.now);
       const node2 = await buildApp({ services: other, adminToken: 'another-admin-token-xyz', sessionSecret: 'another-session-secret-0123456789abcdef', logger: false });

@@ -26,7 +26,22 @@ const feedResponses = {
 };
 
 export async function feedRoutes(app: FastifyInstance, deps: FeedRoutesDeps): Promise<void> {
+  /**
+   * A feed is a snapshot: an error page or an empty 200 would make clients delete events. When
+   * the store cannot answer, say "try again later" (503 + Retry-After) instead.
+   */
   async function serve(request: FastifyRequest, reply: FastifyReply, ref: FeedRef, filename: string, cacheControl: string) {
+    try {
+      return await serveFeed(request, reply, ref, filename, cacheControl);
+    } catch (err) {
+      deps.log.error({ err, feed: ref.kind }, 'feed could not be served');
+      deps.onFeedResponse?.(ref.kind, 503);
+      reply.removeHeader('ETag').removeHeader('Last-Modified').header('Retry-After', '120').header('Cache-Control', 'no-store');
+      return sendProblem(reply, problem(503, 'the feed is temporarily unavailable; try again in a few minutes'));
+    }
+  }
+
+  async function serveFeed(request: FastifyRequest, reply: FastifyReply, ref: FeedRef, filename: string, cacheControl: string) {
     const v = await deps.feeds.validators(ref);
     if (!v) return sendProblem(reply, problem(404, 'no such feed'));
     const result = await sendCacheable(request, reply, {
