@@ -89,7 +89,9 @@ function normalizeCategories(names: string[], errors: FieldError[]): string[] {
   }
   const bySlug = new Map<string, string>();
   names.forEach((raw, i) => {
-    const name = raw.trim().replace(/\s+/g, ' ');
+    // A trailing backslash would sit right before the list separator in CATEGORIES, where
+    // readers (ical.js among them) take "\\\\," for an escaped comma and merge two names.
+    const name = raw.trim().replace(/\s+/g, ' ').replace(/\\+$/, '').trim();
     if (name.length === 0 || [...name].length > FIELD_LIMITS.category || SINGLE_LINE_FORBIDDEN.test(raw) || !raw.isWellFormed()) {
       errors.push({ field: `categories/${i}`, message: `must be 1-${FIELD_LIMITS.category} characters on one line` });
       return;
