@@ -61,11 +61,20 @@ export function createTokenLifecycle(o: TokenLifecycleOptions) {
         continue;
       }
       try {
-        const tokens = await o.refresherFor(connection.kind)(secrets.refreshToken);
+        // Someone may have refreshed between our read and our lease: read again under the lease,
+        // or we would spend a refresh token that has just been rotated away.
+        const leased = await o.connections.get(connectionId);
+        const current = await o.connections.secrets(connectionId);
+        if (current.accessToken && leased?.accessExpiresAt != null && leased.accessExpiresAt - clock() > margin) {
+          await o.connections.releaseLease(connectionId, owner);
+          return current.accessToken;
+        }
+        if (!current.refreshToken) throw new ProviderError('reconnect_required', 'no refresh token was granted');
+        const tokens = await o.refresherFor(connection.kind)(current.refreshToken);
         const at = clock();
         await o.connections.saveSecrets(
           connectionId,
-          { ...secrets, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? secrets.refreshToken },
+          { ...current, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? current.refreshToken },
           at + tokens.expiresInSeconds * 1000,
           at,
           tokens.scope,
