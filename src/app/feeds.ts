@@ -1,4 +1,4 @@
-import { renderCalendar } from '../core/ics/calendar.ts';
+import { renderCalendarBytes } from '../core/ics/calendar.ts';
 import {
   feedRefs,
   feedEtag,
@@ -87,8 +87,8 @@ export function createFeedService(o: FeedServiceOptions) {
     const already = cache.get(etag);
     if (already) return already;
     const name = await feedName(ref);
-    const text = renderCalendar({ productId: o.productId, name, refreshMinutes: o.refreshMinutes }, snapshot.events);
-    const feed = cached(etag, feedLastModified(snapshot.state, window), Buffer.from(text, 'utf8'));
+    const body = renderCalendarBytes({ productId: o.productId, name, refreshMinutes: o.refreshMinutes }, snapshot.events);
+    const feed = cached(etag, feedLastModified(snapshot.state, window), body);
     o.onRender?.((performance.now() - started) / 1000, snapshot.events.length);
     return feed;
   }

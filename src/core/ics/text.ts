@@ -8,16 +8,30 @@ export function escapeText(value: string): string {
   // so that folding counts the octets that are really written.
   if (!value.isWellFormed()) value = value.toWellFormed();
   if (!NEEDS_ESCAPE.test(value)) return value;
-  return value
-    .replace(/\\/g, '\\\\')
-    .replace(/;/g, '\\;')
-    .replace(/,/g, '\\,')
-    .replace(/\r\n|\r|\n/g, '\\n')
-    .replace(CONTROL, '');
+  return value.replace(ESCAPABLE, escapeOne);
 }
 const NEEDS_ESCAPE = /[\\;,\r\n\u0000-\u0008\u000b-\u001f\u007f]/;
-// Control characters other than TAB are not allowed in TEXT; line breaks are handled above.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+// One pass: the escapes, every line break as \n, and control characters other than TAB dropped
+// (they are not allowed in TEXT).
+const ESCAPABLE = /\r\n|[\\;,\r\n\u0000-\u0008\u000b-\u001f\u007f]/g;
+function escapeOne(match: string): string {
+  switch (match) {
+    case '\\':
+      return '\\\\';
+    case ';':
+      return '\\;';
+    case ',':
+      return '\\,';
+    case '\r\n':
+    case '\r':
+    case '\n':
+      return '\\n';
+    default:
+      return '';
+  }
+}
+
+const ASCII_ONLY = /^[\u0000-\u007f]*$/;
 
 /** UTF-8 length of the UTF-16 code unit at `i` (a surrogate pair counts 4 on its high half). */
 function utf8Width(code: number): number {
@@ -32,8 +46,14 @@ function utf8Width(code: number): number {
  * Continuation lines start with one space, which counts toward their 75.
  */
 export function foldLine(line: string): string {
-  // Fast path: even if every unit were 3 octets the line would fit.
-  if (line.length <= 25) return line;
+  // Fast paths: even if every unit were 3 octets the line would fit; or it fits in octets.
+  if (line.length <= 25 || (line.length <= 75 && Buffer.byteLength(line, 'utf8') <= 75)) return line;
+  if (ASCII_ONLY.test(line)) {
+    // One octet per unit: cut every 75, then every 74 (the leading space counts).
+    let out = line.slice(0, 75);
+    for (let i = 75; i < line.length; i += 74) out += CRLF + ' ' + line.slice(i, i + 74);
+    return out;
+  }
   let out = '';
   let start = 0;
   let used = 0;

@@ -1,4 +1,5 @@
 import { tzlib_get_ical_block } from 'timezones-ical-library';
+import { paramValue } from './text.ts';
 
 // VTIMEZONE blocks come from timezones-ical-library (tzurl data: current rules as RRULE-based
 // STANDARD/DAYLIGHT parts). Aliases ("US/Eastern") resolve to their canonical TZID.
@@ -7,6 +8,8 @@ export interface TimeZoneBlock {
   tzid: string;
   /** Content lines without line ends, BEGIN:VTIMEZONE … END:VTIMEZONE. */
   lines: string[];
+  /** `;TZID=<tzid>:`, ready to put between a property name and its value. */
+  param: string;
 }
 
 const cache = new Map<string, TimeZoneBlock | null>();
@@ -18,7 +21,11 @@ export function vtimezoneFor(zone: string): TimeZoneBlock | null {
     const [text, tzidParam] = Array.isArray(found) ? found : [];
     block =
       text && tzidParam?.startsWith('TZID=')
-        ? { tzid: tzidParam.slice('TZID='.length), lines: text.split(/\r?\n/).filter((l) => l.length > 0) }
+        ? {
+            tzid: tzidParam.slice('TZID='.length),
+            lines: text.split(/\r?\n/).filter((l) => l.length > 0),
+            param: `;TZID=${paramValue(tzidParam.slice('TZID='.length))}:`,
+          }
         : null;
     cache.set(zone, block);
   }
