@@ -1,0 +1,60 @@
+// One render measurement in its own process, so peak memory belongs to this case alone.
+// Usage: node bench/render-case.ts <ours|ical-generator> <event count> <runs>
+import ical from 'ical-generator';
+import { tzlib_get_ical_block } from 'timezones-ical-library';
+import { renderCalendarBytes } from '../src/core/ics/calendar.ts';
+import type { CalendarEvent } from '../src/core/events/event.ts';
+import { generateEvents } from './events.ts';
+
+const [library = 'ours', sizeText = '1000', runsText = '3'] = process.argv.slice(2);
+const size = Number(sizeText);
+const runs = Number(runsText);
+
+// Both produce the bytes an HTTP response needs.
+function renderOurs(events: CalendarEvent[]): Buffer {
+  return renderCalendarBytes({ productId: '-//Bench//Bench//EN', name: 'Bench', refreshMinutes: 60 }, events);
+}
+
+/** The same calendar through ical-generator: same fields, VTIMEZONEs from the same library. */
+function renderIcalGenerator(events: CalendarEvent[]): Buffer {
+  const cal = ical({ name: 'Bench', prodId: '//Bench//Bench//EN', ttl: 3600 });
+  cal.timezone({ name: null, generator: (tz: string) => (tzlib_get_ical_block(tz) as string[])[0] ?? null });
+  for (const e of events) {
+    cal.createEvent({
+      id: e.uid,
+      sequence: e.sequence,
+      stamp: new Date(e.updatedAt),
+      created: new Date(e.createdAt),
+      lastModified: new Date(e.updatedAt),
+      start: new Date(e.startUtc),
+      end: new Date(e.endUtc),
+      allDay: e.allDay,
+      timezone: e.allDay ? null : e.timezone,
+      summary: e.title,
+      description: e.description,
+      location: e.location,
+      url: e.url,
+      categories: e.categories.map((name) => ({ name })),
+      status: e.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
+    } as Parameters<typeof cal.createEvent>[0]);
+  }
+  return Buffer.from(cal.toString(), 'utf8');
+}
+
+const render = library === 'ours' ? renderOurs : renderIcalGenerator;
+const events = generateEvents(size);
+globalThis.gc?.();
+const rssBefore = process.memoryUsage().rss;
+let best = Infinity;
+let bytes = 0;
+render(events.slice(0, Math.min(200, size))); // warm-up: JIT, tz blocks
+for (let i = 0; i < runs; i++) {
+  const started = performance.now();
+  const text = render(events);
+  best = Math.min(best, performance.now() - started);
+  bytes = text.length;
+}
+const peakRss = process.resourceUsage().maxRSS * 1024;
+process.stdout.write(
+  JSON.stringify({ library, size, eventsPerSecond: Math.round(size / (best / 1000)), bestMs: best, peakMb: peakRss / 2 ** 20, renderMb: Math.max(0, peakRss - rssBefore) / 2 ** 20, bytes }) + '\n',
+);
