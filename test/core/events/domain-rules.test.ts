@@ -1,0 +1,160 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyEventPatch, cancelEvent, createEvent, newEventUid } from '../../../src/core/events/rules.ts';
+import { EventValidationError } from '../../../src/core/events/errors.ts';
+import { SEQUENCED_FIELDS, type EventFields } from '../../../src/core/events/event.ts';
+
+// One test per rule of PRODUCT.md "Rules of the domain".
+
+const NOW = Date.parse('2026-11-24T10:00:00Z');
+const base = () =>
+  createEvent(
+    { title: 'Jazz', description: 'd', location: 'l', url: 'https://x.test/', categories: ['Music'], start: '2026-12-03T19:30', end: '2026-12-03T22:00', timezone: 'Europe/Berlin' },
+    'cal.example.test',
+    NOW,
+  );
+
+function fieldErrors(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof EventValidationError, String(error));
+    return error.errors.map((e) => e.field);
+  }
+  assert.fail('expected a validation error');
+}
+
+describe('UID', () => {
+  it('is a UUID (hex) at the UID domain, unique, at most 255 octets, without personal data', () => {
+    const uids = new Set(Array.from({ length: 1000 }, () => newEventUid('cal.example.test')));
+    assert.equal(uids.size, 1000);
+    for (const uid of uids) {
+      assert.match(uid, /^[0-9a-f]{32}@cal\.example\.test$/);
+      assert.ok(Buffer.byteLength(uid) <= 255);
+    }
+    const e = createEvent({ title: 'Nina Okafor birthday', start: '2026-12-03T19:30', end: '2026-12-03T22:00', timezone: 'UTC' }, 'cal.example.test', NOW);
+    assert.doesNotMatch(e.uid, /nina|okafor|birthday|20261203/i);
+  });
+
+  it('never changes, whatever changes', () => {
+    const e = base();
+    const changed = applyEventPatch(e, { title: 'New', start: '2026-12-04T19:30', end: '2026-12-04T22:00', timezone: 'Asia/Tokyo' }, NOW + 1000);
+    assert.equal(changed.event.uid, e.uid);
+    assert.equal(cancelEvent(changed.event, NOW + 2000).event.uid, e.uid);
+  });
+});
+
+describe('SEQUENCE', () => {
+  it('starts at 0', () => assert.equal(base().sequence, 0));
+
+  const patches: Record<(typeof SEQUENCED_FIELDS)[number], Partial<EventFields>> = {
+    start: { start: '2026-12-03T19:00' },
+    end: { end: '2026-12-03T23:00' },
+    timezone: { timezone: 'Europe/Paris' },
+    allDay: { allDay: true, start: '2026-12-03', end: '2026-12-04' },
+    title: { title: 'Jazz (moved)' },
+    description: { description: 'new description' },
+    location: { location: 'elsewhere' },
+    status: { status: 'tentative' },
+  };
+  for (const field of SEQUENCED_FIELDS) {
+    it(`goes up by one when ${field} changes`, () => {
+      const { event, changed } = applyEventPatch(base(), patches[field], NOW + 1000);
+      assert.ok(changed.includes(field));
+      assert.equal(event.sequence, 1);
+    });
+  }
+
+  it('goes up by exactly one when several significant fields change at once', () => {
+    assert.equal(applyEventPatch(base(), { title: 'A', location: 'B', description: 'C' }, NOW + 1000).event.sequence, 1);
+  });
+
+  it('does not move for url or categories, nor for a patch that changes nothing', () => {
+    const e = base();
+    const url = applyEventPatch(e, { url: 'https://y.test/' }, NOW + 1000);
+    assert.equal(url.event.sequence, 0);
+    assert.deepEqual(url.changed, ['url']);
+    assert.equal(applyEventPatch(e, { categories: ['Jazz'] }, NOW + 1000).event.sequence, 0);
+    const same = applyEventPatch(e, { title: 'Jazz', start: '2026-12-03T19:30:00' }, NOW + 1000);
+    assert.deepEqual(same.changed, []);
+    assert.equal(same.event, e, 'nothing to save');
+  });
+});
+
+describe('DTSTAMP / LAST-MODIFIED (updatedAt)', () => {
+  it('is the time of the last change in the store, strictly increasing, and never moves without a change', () => {
+    const e = base();
+    assert.equal(e.updatedAt, NOW);
+    const a = applyEventPatch(e, { url: null }, NOW - 5000).event; // a clock that went backwards
+    assert.equal(a.updatedAt, NOW + 1);
+    const b = applyEventPatch(a, { title: 'x' }, NOW + 60_000).event;
+    assert.equal(b.updatedAt, NOW + 60_000);
+    assert.equal(applyEventPatch(b, {}, NOW + 120_000).event.updatedAt, NOW + 60_000);
+  });
+});
+
+describe('cancellation', () => {
+  it('sets STATUS:CANCELLED with SEQUENCE+1 and records when; cancelling again changes nothing', () => {
+    const { event, changed } = cancelEvent(base(), NOW + 1000);
+    assert.deepEqual(changed, ['status']);
+    assert.equal(event.status, 'cancelled');
+    assert.equal(event.sequence, 1);
+    assert.equal(event.cancelledAt, NOW + 1000);
+    assert.deepEqual(cancelEvent(event, NOW + 2000).changed, []);
+  });
+
+  it('can be undone by setting a status again (SEQUENCE moves again)', () => {
+    const cancelled = cancelEvent(base(), NOW + 1000).event;
+    const back = applyEventPatch(cancelled, { status: 'confirmed' }, NOW + 2000).event;
+    assert.equal(back.sequence, 2);
+    assert.equal(back.cancelledAt, null);
+  });
+
+  it('cannot be the status of a new event', () => {
+    assert.deepEqual(fieldErrors(() => createEvent({ title: 'x', start: '2026-12-03T19:30', end: '2026-12-03T22:00', timezone: 'UTC', status: 'cancelled' }, 'd', NOW)), ['status']);
+  });
+});
+
+describe('time', () => {
+  it('derives instants from wall clock and zone; aliases are stored canonically', () => {
+    const e = createEvent({ title: 'x', start: '2026-07-01T09:00', end: '2026-07-01T10:00', timezone: 'US/Eastern' }, 'd', NOW);
+    assert.equal(e.timezone, 'America/New_York');
+    assert.equal(new Date(e.startUtc).toISOString(), '2026-07-01T13:00:00.000Z');
+  });
+
+  it('takes all-day dates in the event zone with an exclusive end', () => {
+    const e = createEvent({ title: 'x', allDay: true, start: '2026-12-31', end: '2027-01-01', timezone: 'Pacific/Auckland' }, 'd', NOW);
+    assert.equal(new Date(e.startUtc).toISOString(), '2026-12-30T11:00:00.000Z');
+    assert.equal(e.endUtc - e.startUtc, 86_400_000);
+  });
+
+  it('moves a time inside a DST gap forward, and takes the first of a repeated time', () => {
+    const gap = createEvent({ title: 'x', start: '2026-03-29T02:30', end: '2026-03-29T04:00', timezone: 'Europe/Berlin' }, 'd', NOW);
+    assert.equal(new Date(gap.startUtc).toISOString(), '2026-03-29T01:30:00.000Z'); // 03:30 CEST
+    const twice = createEvent({ title: 'x', start: '2026-10-25T02:30', end: '2026-10-25T04:00', timezone: 'Europe/Berlin' }, 'd', NOW);
+    assert.equal(new Date(twice.startUtc).toISOString(), '2026-10-25T00:30:00.000Z'); // 02:30 CEST, the first
+  });
+});
+
+describe('validation', () => {
+  const ok = { title: 'x', start: '2026-12-03T19:30', end: '2026-12-03T22:00', timezone: 'UTC' };
+  const make = (over: object) => () => createEvent({ ...ok, ...over } as typeof ok, 'd', NOW);
+  it('names the field for every broken rule', () => {
+    assert.deepEqual(fieldErrors(make({ title: '  ' })), ['title']);
+    assert.deepEqual(fieldErrors(make({ title: 'a\r\nATTENDEE:x' })), ['title']);
+    assert.deepEqual(fieldErrors(make({ end: '2026-12-03T19:30' })), ['end']);
+    assert.deepEqual(fieldErrors(make({ timezone: 'Mars/Base' })), ['timezone']);
+    assert.deepEqual(fieldErrors(make({ url: 'javascript:alert(1)' })), ['url']);
+    assert.deepEqual(fieldErrors(make({ url: 'ftp://x.test/' })), ['url']);
+    assert.deepEqual(fieldErrors(make({ title: 'x'.repeat(201) })), ['title']);
+    assert.deepEqual(fieldErrors(make({ allDay: true })), ['start', 'end']);
+    assert.deepEqual(fieldErrors(make({ allDay: true, start: '2026-12-03', end: '2026-12-03' })), ['end']);
+    assert.deepEqual(fieldErrors(make({ start: '2026-02-30T10:00' })), ['start']);
+    assert.deepEqual(fieldErrors(make({ location: 'a\nb' })), ['location']);
+  });
+
+  it('de-duplicates categories by slug and keeps the first spelling', () => {
+    const e = createEvent({ ...ok, categories: ['Jazz', ' jazz ', 'JAZZ', 'Café', 'cafe'] }, 'd', NOW);
+    assert.deepEqual(e.categories, ['Jazz', 'Café']);
+  });
+});
