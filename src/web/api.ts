@@ -1,0 +1,98 @@
+// Typed calls to the service's own API (same origin; the session cookie rides along).
+
+export interface EventJson {
+  id: string;
+  slug: string;
+  uid: string;
+  title: string;
+  description: string | null;
+  location: string | null;
+  url: string | null;
+  categories: string[];
+  start: string;
+  end: string;
+  timezone: string;
+  allDay: boolean;
+  status: 'confirmed' | 'tentative' | 'cancelled';
+  sequence: number;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+  startsAt: string;
+  endsAt: string;
+  icsUrl: string;
+  pageUrl: string;
+}
+
+export interface SubscribeOption {
+  target: string;
+  label: string;
+  url: string;
+  instructions?: string;
+  settingsUrl?: string;
+}
+
+export interface FeedLinks {
+  httpsUrl: string;
+  webcalUrl: string;
+  options: SubscribeOption[];
+}
+
+export interface FeedJson {
+  key: string;
+  name: string;
+  links: FeedLinks;
+}
+
+export interface AddLink {
+  target: string;
+  label: string;
+  url: string;
+  goUrl: string;
+}
+
+export interface MeJson {
+  savedEventIds: string[];
+  personalFeed: { active: boolean; createdAt: string | null };
+  feedHealth: { client: string; label: string; pollNote: string; lastFetchAt: string; lastStatus: number; fetchCount: number }[];
+}
+
+export interface ConnectionJson {
+  id: string;
+  kind: string;
+  mode: string;
+  status: string;
+  statusReason: string | null;
+  account: string | null;
+  targetCalendar: { id: string; name: string } | null;
+  permissions: string;
+  reconnectUrl: string | null;
+}
+
+export interface Problem {
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: { field: string; message: string }[];
+}
+
+export class ApiError extends Error {
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.detail ?? problem.title);
+    this.problem = problem;
+  }
+}
+
+export async function api<T>(path: string, init: RequestInit & { token?: string | null } = {}): Promise<T> {
+  const headers = new Headers(init.headers);
+  if (init.body !== undefined) headers.set('content-type', 'application/json');
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  const response = await fetch(path, { ...init, headers, credentials: 'same-origin' });
+  if (response.status === 204) return undefined as T;
+  const body = await response.json().catch(() => ({ title: response.statusText, status: response.status }));
+  if (!response.ok) throw new ApiError(body as Problem);
+  return body as T;
+}
+
+export const json = (value: unknown) => JSON.stringify(value);

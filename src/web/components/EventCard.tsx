@@ -1,0 +1,26 @@
+import type { EventJson } from '../api.ts';
+import { formatTimeRange } from '../format.ts';
+import { Link } from '../router.tsx';
+
+export function EventCard({ event, saved }: { event: EventJson; saved: boolean }) {
+  const cancelled = event.status === 'cancelled';
+  return (
+    <article class={`card${cancelled ? ' cancelled' : ''}`} data-event-id={event.id}>
+      <p class="time">{formatTimeRange(event)}</p>
+      <h3>
+        <Link href={`/events/${encodeURIComponent(event.slug)}`}>{event.title}</Link>
+      </h3>
+      {event.location && <p class="muted">{event.location}</p>}
+      <p class="tags">
+        {cancelled && <span class="badge danger">Cancelled</span>}
+        {event.status === 'tentative' && <span class="badge">Tentative</span>}
+        {saved && <span class="badge ok">Saved</span>}
+        {event.categories.map((c) => (
+          <span class="tag" key={c}>
+            {c}
+          </span>
+        ))}
+      </p>
+    </article>
+  );
+}

@@ -1,0 +1,100 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, type AddLink, type EventJson, type MeJson } from '../api.ts';
+import { AddToCalendarMenu } from '../components/AddToCalendarMenu.tsx';
+import { formatWhen, viewerZone } from '../format.ts';
+
+export function EventPage({ idOrSlug }: { idOrSlug: string }) {
+  const [event, setEvent] = useState<EventJson | null>(null);
+  const [links, setLinks] = useState<AddLink[]>([]);
+  const [saved, setSaved] = useState(false);
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const key = encodeURIComponent(idOrSlug);
+    Promise.all([api<EventJson>(`/api/v1/events/${key}`), api<{ add: AddLink[] }>(`/api/v1/events/${key}/links`), api<MeJson>('/api/v1/me')])
+      .then(([e, l, me]) => {
+        setEvent(e);
+        setLinks(l.add);
+        setSaved(me.savedEventIds.includes(e.id));
+        document.title = `${e.title} · Calendar Club`;
+      })
+      .catch((err) => setError(err instanceof ApiError && err.problem.status === 404 ? 'There is no such event.' : 'The event could not be loaded.'));
+  }, [idOrSlug]);
+
+  async function toggleSave() {
+    if (!event) return;
+    try {
+      await api(`/api/v1/me/saved/${encodeURIComponent(event.id)}`, { method: saved ? 'DELETE' : 'POST' });
+      setSaved(!saved);
+      setStatus(saved ? 'Removed from your events.' : 'Saved. It is in your personal feed now.');
+    } catch (err) {
+      setStatus(err instanceof ApiError ? (err.problem.detail ?? err.problem.title) : 'Could not save the event.');
+    }
+  }
+
+  if (error) return <p role="alert">{error}</p>;
+  if (!event) return <p aria-live="polite">Loading…</p>;
+  const cancelled = event.status === 'cancelled';
+  const otherZone = !event.allDay && event.timezone !== viewerZone;
+
+  return (
+    <article class="event-page" aria-labelledby="event-title">
+      {cancelled && (
+        <p class="banner danger" role="status">
+          This event has been cancelled.
+        </p>
+      )}
+      <p class="tags">
+        {event.categories.map((c) => (
+          <span class="tag" key={c}>
+            {c}
+          </span>
+        ))}
+      </p>
+      <h1 id="event-title">{event.title}</h1>
+      <dl class="facts">
+        <dt>When</dt>
+        <dd>
+          <span data-testid="viewer-time">{formatWhen(event)}</span>
+          {otherZone && (
+            <span class="muted block" data-testid="event-time">
+              {formatWhen(event, event.timezone)} ({event.timezone})
+            </span>
+          )}
+        </dd>
+        {event.location && (
+          <>
+            <dt>Where</dt>
+            <dd>{event.location}</dd>
+          </>
+        )}
+        {event.url && (
+          <>
+            <dt>Link</dt>
+            <dd>
+              <a href={event.url} rel="noopener nofollow" target="_blank">
+                {event.url}
+              </a>
+            </dd>
+          </>
+        )}
+      </dl>
+      {event.description && <p class="description">{event.description}</p>}
+      <div class="actions">
+        <AddToCalendarMenu links={links} />
+        {!cancelled && (
+          <button type="button" class="button" aria-pressed={saved} onClick={toggleSave}>
+            {saved ? '★ Saved' : '☆ Save'}
+          </button>
+        )}
+        <a class="button" href={event.icsUrl}>
+          Download .ics
+        </a>
+      </div>
+      <p aria-live="polite" class="muted">
+        {status}
+      </p>
+    </article>
+  );
+}
