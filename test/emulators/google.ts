@@ -1,0 +1,117 @@
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { createOAuthServer, readBody, readForm, type OAuthClient } from './oauth-server.ts';
+
+// A local Google: accounts.google.com (authorize), oauth2.googleapis.com (token, revoke) and
+// the Calendar API v3 paths we use, on one origin, so GOOGLE_ACCOUNTS_URL, GOOGLE_OAUTH2_URL and
+// GOOGLE_API_URL can all point at it (reference/providers.md §1-2, §6).
+
+export interface GoogleEmulatorOptions {
+  port?: number;
+  clients: OAuthClient[];
+  autoConsent?: boolean;
+  email?: string;
+  accessTokenTtlSeconds?: number;
+}
+
+export interface GoogleCalendar {
+  id: string;
+  summary: string;
+  timeZone: string;
+  owner: string;
+  appCreated: boolean;
+}
+
+const APP_CREATED = 'https://www.googleapis.com/auth/calendar.app.created';
+
+function googleError(code: number, reason: string, message: string) {
+  return { error: { code, message, errors: [{ domain: code === 403 || code === 429 ? 'usageLimits' : 'global', reason, message }], status: reason } };
+}
+
+export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
+  let origin = '';
+  const calendars = new Map<string, GoogleCalendar>();
+  /** Statuses the next API calls answer with, in order ('429', '403', '500', '503'). */
+  const faults: { queue: string[] } = { queue: [] };
+  const requests: string[] = [];
+  const oauth = createOAuthServer({
+    clients: options.clients,
+    issuer: 'https://accounts.google.com',
+    autoConsent: options.autoConsent ?? true,
+    defaultEmail: options.email ?? 'nina@gmail.test',
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3599,
+    providerName: 'Google',
+    profile: {
+      rotateRefreshTokens: false,
+      issuesRefreshToken: (_scope, prompt, first) => first || prompt === 'consent',
+      errorBody: (error, description) => ({ error, error_description: description }),
+    },
+  });
+
+  function send(res: http.ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) {
+    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
+    res.end(body === undefined ? '' : JSON.stringify(body));
+  }
+
+  async function calendarApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    const fault = faults.queue.shift();
+    if (fault === '429') return send(res, 429, googleError(429, 'rateLimitExceeded', 'Rate Limit Exceeded'), { 'retry-after': '1' });
+    if (fault === '403') return send(res, 403, googleError(403, 'rateLimitExceeded', 'Rate Limit Exceeded'));
+    if (fault === '500' || fault === '503') return send(res, Number(fault), googleError(Number(fault), 'backendError', 'Backend Error'));
+    const token = oauth.authenticate(req);
+    if (!token) return send(res, 401, googleError(401, 'authError', 'Request had invalid authentication credentials.'));
+    const scopes = token.scope.split(' ');
+    const path = url.pathname.slice('/calendar/v3'.length);
+    if (req.method === 'GET' && path === '/users/me/calendarList') {
+      if (!scopes.some((s) => s.endsWith('/calendar') || s.endsWith('/calendar.readonly') || s === APP_CREATED)) {
+        return send(res, 403, googleError(403, 'insufficientPermissions', 'Insufficient Permission'));
+      }
+      const mine = [...calendars.values()].filter((c) => c.owner === token.email && (c.appCreated || !scopes.includes(APP_CREATED)));
+      const max = Number(url.searchParams.get('maxResults') ?? 100);
+      const start = Number(url.searchParams.get('pageToken') ?? 0);
+      const page = mine.slice(start, start + max);
+      return send(res, 200, {
+        kind: 'calendar#calendarList',
+        items: page.map((c) => ({ id: c.id, summary: c.summary, timeZone: c.timeZone, accessRole: 'owner' })),
+        ...(start + max < mine.length ? { nextPageToken: String(start + max) } : {}),
+      });
+    }
+    if (req.method === 'POST' && path === '/calendars') {
+      if (!scopes.some((s) => s === APP_CREATED || s.endsWith('/calendar'))) return send(res, 403, googleError(403, 'insufficientPermissions', 'Insufficient Permission'));
+      const body = JSON.parse((await readBody(req)) || '{}') as { summary?: string; timeZone?: string };
+      if (!body.summary) return send(res, 400, googleError(400, 'required', 'Missing summary.'));
+      const calendar: GoogleCalendar = { id: `${randomBytes(10).toString('hex')}@group.calendar.google.test`, summary: body.summary, timeZone: body.timeZone ?? 'UTC', owner: token.email, appCreated: true };
+      calendars.set(calendar.id, calendar);
+      return send(res, 200, { kind: 'calendar#calendar', id: calendar.id, summary: calendar.summary, timeZone: calendar.timeZone });
+    }
+    return send(res, 404, googleError(404, 'notFound', 'Not Found'));
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
+    requests.push(`${req.method} ${url.pathname}`);
+    try {
+      if (req.method === 'GET' && url.pathname.startsWith('/o/oauth2/v2/auth')) return oauth.authorize(req, res, url);
+      if (req.method === 'POST' && url.pathname === '/token') return oauth.token(res, await readForm(req));
+      if (req.method === 'POST' && url.pathname === '/revoke') return oauth.revoke(res, await readForm(req));
+      if (url.pathname.startsWith('/calendar/v3/')) return await calendarApi(req, res, url);
+      send(res, 404, googleError(404, 'notFound', 'Not Found'));
+    } catch (error) {
+      send(res, 500, googleError(500, 'backendError', String(error)));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const address = server.address();
+  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  return {
+    url: origin,
+    oauth,
+    calendars,
+    faults,
+    requests,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
+export type GoogleEmulator = Awaited<ReturnType<typeof startGoogleEmulator>>;

@@ -1,0 +1,113 @@
+import http from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createOAuthServer, readBody, readForm, type OAuthClient } from './oauth-server.ts';
+
+// A local Microsoft: login.microsoftonline.com/{tenant}/oauth2/v2.0/* and the Graph paths we
+// use, on one origin, so MICROSOFT_LOGIN_URL and MICROSOFT_GRAPH_URL can both point at it
+// (reference/providers.md §1, §3, §6). Refresh tokens rotate on every use.
+
+export interface MicrosoftEmulatorOptions {
+  port?: number;
+  clients: OAuthClient[];
+  autoConsent?: boolean;
+  email?: string;
+  accessTokenTtlSeconds?: number;
+}
+
+export interface GraphCalendar {
+  id: string;
+  name: string;
+  owner: string;
+}
+
+function graphError(code: string, message: string) {
+  return { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } };
+}
+
+export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions) {
+  let origin = '';
+  const calendars = new Map<string, GraphCalendar>();
+  const faults: { queue: string[] } = { queue: [] };
+  const requests: string[] = [];
+  const oauth = createOAuthServer({
+    clients: options.clients,
+    issuer: 'https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0',
+    autoConsent: options.autoConsent ?? true,
+    defaultEmail: options.email ?? 'nina@outlook.test',
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+    providerName: 'Microsoft',
+    profile: {
+      rotateRefreshTokens: true,
+      issuesRefreshToken: (scope) => scope.split(' ').includes('offline_access'),
+      errorBody: (error, description) => ({
+        error,
+        error_description: `AADSTS70008: ${description}`,
+        error_codes: [70008],
+        timestamp: new Date().toISOString(),
+        trace_id: randomUUID(),
+        correlation_id: randomUUID(),
+      }),
+    },
+  });
+
+  function send(res: http.ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) {
+    res.writeHead(status, { 'content-type': 'application/json; odata.metadata=minimal', ...headers });
+    res.end(body === undefined ? '' : JSON.stringify(body));
+  }
+
+  async function graph(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    const fault = faults.queue.shift();
+    if (fault === '429') return send(res, 429, graphError('TooManyRequests', 'Too many requests'), { 'retry-after': '2' });
+    if (fault === '500' || fault === '503') return send(res, Number(fault), graphError('ServiceNotAvailable', 'Service unavailable'));
+    const token = oauth.authenticate(req);
+    if (!token) return send(res, 401, graphError('InvalidAuthenticationToken', 'Access token has expired or is not yet valid.'));
+    const scopes = token.scope.split(' ');
+    const path = url.pathname.slice('/v1.0'.length);
+    if (req.method === 'GET' && path === '/me') {
+      return send(res, 200, { id: randomUUID(), mail: token.email, userPrincipalName: token.email, displayName: 'Nina Okafor' });
+    }
+    if (req.method === 'GET' && path === '/me/calendars') {
+      const mine = [{ id: `default-${token.email}`, name: 'Calendar', isDefaultCalendar: true, canEdit: true }, ...[...calendars.values()].filter((c) => c.owner === token.email).map((c) => ({ id: c.id, name: c.name, isDefaultCalendar: false, canEdit: true }))];
+      const top = Number(url.searchParams.get('$top') ?? 10);
+      const skip = Number(url.searchParams.get('$skip') ?? 0);
+      const next = skip + top < mine.length ? `${origin}/v1.0/me/calendars?$top=${top}&$skip=${skip + top}` : undefined;
+      return send(res, 200, { value: mine.slice(skip, skip + top), ...(next ? { '@odata.nextLink': next } : {}) });
+    }
+    if (req.method === 'POST' && path === '/me/calendars') {
+      if (!scopes.includes('Calendars.ReadWrite')) return send(res, 403, graphError('ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));
+      const body = JSON.parse((await readBody(req)) || '{}') as { name?: string };
+      if (!body.name) return send(res, 400, graphError('ErrorInvalidRequest', 'name is required'));
+      const calendar = { id: `AAMk${randomBytes(12).toString('hex')}`, name: body.name, owner: token.email };
+      calendars.set(calendar.id, calendar);
+      return send(res, 201, { id: calendar.id, name: calendar.name, canEdit: true, isDefaultCalendar: false });
+    }
+    return send(res, 404, graphError('ErrorItemNotFound', 'The specified object was not found in the store.'));
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
+    requests.push(`${req.method} ${url.pathname}`);
+    try {
+      if (req.method === 'GET' && /^\/[^/]+\/oauth2\/v2\.0\/authorize/.test(url.pathname)) return oauth.authorize(req, res, url);
+      if (req.method === 'POST' && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(url.pathname)) return oauth.token(res, await readForm(req));
+      if (url.pathname.startsWith('/v1.0/')) return await graph(req, res, url);
+      send(res, 404, graphError('NotFound', 'Not found'));
+    } catch (error) {
+      send(res, 500, graphError('InternalServerError', String(error)));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const address = server.address();
+  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  return {
+    url: origin,
+    oauth,
+    calendars,
+    faults,
+    requests,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
+export type MicrosoftEmulator = Awaited<ReturnType<typeof startMicrosoftEmulator>>;
