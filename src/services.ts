@@ -32,7 +32,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     refresherFor: (kind) => (refreshToken) => refreshTokens(config, kind as OAuthKind, refreshToken),
     clock,
   });
-  const registry = createProviderRegistry(config, tokens);
+  const registry = createProviderRegistry(config, tokens, connectionRepository);
   // Settings that shape rendered bytes: a change to any of them is a new feed version.
   const settingsFingerprint = createHash('sha256')
     .update(

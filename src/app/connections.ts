@@ -7,6 +7,7 @@ import { exchangeCode, isConfigured, revokeGrant, startAuthorization, type OAuth
 import type { ProviderRegistry } from '../integrations/registry.ts';
 import { ProviderError, type ConnectionMode } from '../integrations/provider.ts';
 import { createMicrosoftProvider } from '../integrations/microsoft/index.ts';
+import { createCalDavProvider } from '../integrations/caldav/index.ts';
 import { NotFoundError } from './errors.ts';
 
 /** Why a connect attempt was refused; shown to the person, never holds a secret. */
@@ -43,7 +44,7 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
   async function ensureAppCalendar(connection: Connection): Promise<void> {
     if (connection.mode !== 'push' || connection.targetCalendarId) return;
     try {
-      const provider = d.registry.forConnection(connection);
+      const provider = await d.registry.forConnection(connection);
       const existing = (await provider.listCalendars().catch(() => [])).find((c) => c.name === APP_CALENDAR_NAME && c.writable);
       const calendar = existing ?? (await provider.createCalendar(APP_CALENDAR_NAME, 'UTC'));
       await d.connections.setTargetCalendar(connection.id, calendar.id, calendar.name, clock());
@@ -139,6 +140,36 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
     },
 
     list: (visitorId: string) => d.connections.listForVisitor(visitorId),
+
+    /** Connects a CalDAV account with an app password: discovery first, nothing stored on failure. */
+    async connectCalDav(visitorId: string, input: { serverUrl: string; username: string; password: string; mode: ConnectionMode }): Promise<Connection> {
+      const provider = createCalDavProvider({ ...input, allowPrivateNetwork: d.config.allowPrivateNetwork });
+      try {
+        await provider.discover();
+      } catch (error) {
+        throw new ConnectError(error instanceof ProviderError ? error.message : 'the CalDAV server could not be reached');
+      }
+      const now = clock();
+      const connection: Connection = {
+        id: randomBytes(12).toString('base64url'),
+        visitorId,
+        kind: 'caldav',
+        mode: input.mode,
+        status: 'active',
+        statusReason: null,
+        account: input.username,
+        serverUrl: input.serverUrl,
+        targetCalendarId: null,
+        targetCalendarName: null,
+        scope: null,
+        accessExpiresAt: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await d.connections.create(connection, { password: input.password });
+      await ensureAppCalendar(connection);
+      return (await d.connections.get(connection.id))!;
+    },
 
     /** Revokes at the provider where it can, then deletes the row and every secret with it. */
     async disconnect(visitorId: string, id: string): Promise<{ revoked: boolean }> {

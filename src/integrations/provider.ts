@@ -53,6 +53,8 @@ export interface RemoteEventInput {
   /** Our event's UID; adapters derive their idempotency key from it and the connection. */
   uid: string;
   sequence: number;
+  /** When the event last changed in our store (DTSTAMP for iCalendar-based providers). */
+  updatedAt: number;
   title: string;
   description: string | null;
   location: string | null;

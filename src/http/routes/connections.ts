@@ -4,6 +4,8 @@ import { Type } from '@sinclair/typebox';
 import { ConnectError, type ConnectionUseCases } from '../../app/connections.ts';
 import type { Connection } from '../../infra/db/connection-repository.ts';
 import type { CurrentVisitor } from '../plugins/session.ts';
+import { CALDAV_PRESETS } from '../../integrations/caldav/index.ts';
+import { problem, sendProblem } from '../problem.ts';
 
 export interface ConnectionRoutesDeps {
   connections: ConnectionUseCases;
@@ -104,6 +106,42 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
         throw error;
       }
     },
+  );
+
+  r.post(
+    '/api/v1/me/connections/caldav',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'Connect a CalDAV account (iCloud, Fastmail, Nextcloud, any server) with an app password',
+        body: Type.Object(
+          {
+            serverUrl: Type.String({ minLength: 1, maxLength: 500, description: 'https URL of the server (see /api/v1/caldav/presets).' }),
+            username: Type.String({ minLength: 1, maxLength: 200 }),
+            password: Type.String({ minLength: 1, maxLength: 500, description: 'An app password, never the account password.' }),
+            mode: Type.Optional(Type.Union([Type.Literal('busy'), Type.Literal('push')], { description: 'Default push.' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: ConnectionJson, 400: { $ref: 'Problem#' }, 422: { $ref: 'Problem#' } },
+      },
+    },
+    async (request, reply) => {
+      const visitorId = await deps.currentVisitor(request, reply);
+      try {
+        const connection = await deps.connections.connectCalDav(visitorId, { ...request.body, mode: request.body.mode ?? 'push' });
+        return reply.code(201).header('Cache-Control', 'no-store').send(describe(connection));
+      } catch (error) {
+        if (error instanceof ConnectError) return sendProblem(reply, problem(422, `Could not connect the CalDAV account: ${error.message}`));
+        throw error;
+      }
+    },
+  );
+
+  r.get(
+    '/api/v1/caldav/presets',
+    { schema: { tags: ['connections'], summary: 'Known CalDAV services: server URL and how to get an app password' } },
+    async () => ({ items: CALDAV_PRESETS }),
   );
 
   r.get(

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { createAccount, fetchCalendars, makeCalendar, type DAVAccount, type DAVCalendar } from 'tsdav';
+import { assertPublicUrl } from '../../infra/net/ssrf-guard.ts';
+import type { CalendarProvider, RemoteCalendar, RemoteEventInput, RemoteEventRef } from '../provider.ts';
+import { ProviderError } from '../provider.ts';
+import { caldavError, toProviderError } from './errors.ts';
+import { toICalendarObject } from './mapper.ts';
+
+export interface CalDavOptions {
+  serverUrl: string;
+  username: string;
+  password: string;
+  allowPrivateNetwork: boolean;
+  timeoutMs?: number;
+}
+
+export interface CalDavDiscovery {
+  principalUrl: string;
+  calendarHomeUrl: string;
+  calendars: RemoteCalendar[];
+}
+
+/**
+ * fetch for a person-supplied server: every hop (redirects included) passes the SSRF guard,
+ * and every request has a deadline.
+ */
+function guardedFetch(o: CalDavOptions): typeof fetch {
+  return async (input, init) => {
+    let url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    for (let hop = 0; hop < 5; hop++) {
+      await assertPublicUrl(url, { allowPrivateNetwork: o.allowPrivateNetwork });
+      const response = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(o.timeoutMs ?? 15_000) });
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status >= 400 || !location) return response;
+      url = new URL(location, url).href;
+    }
+    throw new ProviderError('permanent', 'the server redirected too many times');
+  };
+}
+
+/** Resource names come from the UID: the same event always lands on the same URL (idempotent PUT). */
+export function resourceName(uid: string): string {
+  return `cc-${createHash('sha256').update(uid).digest('hex').slice(0, 32)}.ics`;
+}
+
+export function createCalDavProvider(o: CalDavOptions): CalendarProvider & { discover(): Promise<CalDavDiscovery> } {
+  const headers = { authorization: `Basic ${Buffer.from(`${o.username}:${o.password}`).toString('base64')}` };
+  const fetchImpl = guardedFetch(o);
+  let account: DAVAccount | null = null;
+
+  async function request(method: string, url: string, what: string, extra: Record<string, string> = {}, body?: string): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetchImpl(url, { method, headers: { ...headers, ...extra }, body });
+    } catch (error) {
+      throw toProviderError(error, what);
+    }
+    if (response.status >= 400) throw caldavError(response, what);
+    return response;
+  }
+
+  /** Checks credentials and that this is a WebDAV server before tsdav's discovery. */
+  async function probe(): Promise<void> {
+    const response = await request('PROPFIND', o.serverUrl, 'connect', { depth: '0', 'content-type': 'application/xml; charset=utf-8' },
+      '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/></d:prop></d:propfind>');
+    if (response.status !== 207) throw new ProviderError('permanent', 'that address does not answer like a CalDAV server', { status: response.status });
+  }
+
+  async function loadAccount(): Promise<DAVAccount> {
+    if (account) return account;
+    await probe();
+    try {
+      account = await createAccount({ account: { serverUrl: o.serverUrl, accountType: 'caldav' }, headers, fetch: fetchImpl });
+    } catch (error) {
+      throw toProviderError(error, 'discover the calendars');
+    }
+    if (!account.homeUrl) throw new ProviderError('permanent', 'the server did not say where the calendars are (no calendar-home-set)');
+    return account;
+  }
+
+  async function davCalendars(): Promise<DAVCalendar[]> {
+    const a = await loadAccount();
+    try {
+      return await fetchCalendars({ account: a, headers, fetch: fetchImpl });
+    } catch (error) {
+      throw toProviderError(error, 'list calendars');
+    }
+  }
+
+  const toRemote = (c: DAVCalendar): RemoteCalendar => ({
+    id: c.url,
+    name: typeof c.displayName === 'string' && c.displayName ? c.displayName : c.url,
+    writable: (c.components ?? ['VEVENT']).includes('VEVENT'),
+    primary: false,
+  });
+
+  return {
+    kind: 'caldav',
+    async discover() {
+      const calendars = (await davCalendars()).map(toRemote);
+      return { principalUrl: account!.principalUrl ?? '', calendarHomeUrl: account!.homeUrl!, calendars };
+    },
+    async listCalendars() {
+      return (await davCalendars()).map(toRemote);
+    },
+    async createCalendar(name) {
+      const home = (await loadAccount()).homeUrl!;
+      const url = new URL('calendar-club/', home.endsWith('/') ? home : `${home}/`).href;
+      const existing = (await davCalendars()).find((c) => c.url === url || c.url === url.slice(0, -1));
+      if (existing) return toRemote(existing);
+      try {
+        const result = await makeCalendar({
+          url,
+          props: { 'd:displayname': name, 'c:supported-calendar-component-set': { 'c:comp': { _attributes: { name: 'VEVENT' } } } },
+          headers,
+          fetch: fetchImpl,
+        });
+        const status = result[0]?.status ?? 201;
+        if (status >= 400) throw new ProviderError('permanent', `the server does not let us create a calendar (${status}); pick an existing one`);
+      } catch (error) {
+        throw toProviderError(error, 'create the calendar');
+      }
+      return { id: url, name, writable: true, primary: false };
+    },
+    async createEvent(calendarId, event) {
+      const url = new URL(resourceName(event.uid), calendarId.endsWith('/') ? calendarId : `${calendarId}/`).href;
+      const body = toICalendarObject(event);
+      try {
+        const res = await request('PUT', url, 'create event', { 'content-type': 'text/calendar; charset=utf-8', 'if-none-match': '*' }, body);
+        return { remoteId: url, etag: res.headers.get('etag') };
+      } catch (error) {
+        // 412: it is already there (a retry after a timeout): bring it up to date, never a second copy.
+        if (!(error instanceof ProviderError) || error.status !== 412) throw error;
+        const res = await request('PUT', url, 'update existing event', { 'content-type': 'text/calendar; charset=utf-8' }, body);
+        return { remoteId: url, etag: res.headers.get('etag') };
+      }
+    },
+    async updateEvent(_calendarId, current: RemoteEventRef, event: RemoteEventInput) {
+      const conditional: Record<string, string> = current.etag ? { 'if-match': current.etag } : {};
+      const res = await request('PUT', current.remoteId, 'update event', { 'content-type': 'text/calendar; charset=utf-8', ...conditional }, toICalendarObject(event));
+      return { remoteId: current.remoteId, etag: res.headers.get('etag') };
+    },
+    async deleteEvent(_calendarId, current) {
+      await request('DELETE', current.remoteId, 'delete event');
+    },
+    async busyIntervals() {
+      throw new ProviderError('permanent', 'reading busy times from CalDAV is not built yet');
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { createCalDavProvider, resourceName, type CalDavDiscovery, type CalDavOptions } from './client.ts';
+export { CALDAV_PRESETS } from './presets.ts';
+export { caldavError } from './errors.ts';

@@ -1,0 +1,108 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import ICAL from 'ical.js';
+import { caldavServers, type CalDavServer } from '../../helpers/caldav-servers.ts';
+import { freePort } from '../../helpers/app.ts';
+import { createCalDavProvider } from '../../../src/integrations/caldav/index.ts';
+import { ProviderError, type RemoteEventInput } from '../../../src/integrations/provider.ts';
+
+// The CalDAV adapter against real servers: discovery, our own calendar, idempotent create,
+// conditional update, delete, and the errors a person can cause.
+
+const event = (over: Partial<RemoteEventInput> = {}): RemoteEventInput => ({
+  uid: '0123456789abcdef0123456789abcdef@cal.example.test',
+  sequence: 0,
+  updatedAt: Date.parse('2026-11-24T10:00:00Z'),
+  title: 'Jazz; "Blue", Notes 🎷',
+  description: 'Two sets, C:\\Users\\Nina',
+  location: 'Kai 3, Hamburg',
+  url: 'https://example.com/jazz',
+  allDay: false,
+  start: '2026-12-03T19:30:00',
+  end: '2026-12-03T22:00:00',
+  timezone: 'Europe/Berlin',
+  startUtc: Date.parse('2026-12-03T18:30:00Z'),
+  endUtc: Date.parse('2026-12-03T21:00:00Z'),
+  status: 'confirmed',
+  ...over,
+});
+
+for (const kind of caldavServers) {
+  describe(`CalDAV on ${kind.name}`, { skip: kind.skip }, () => {
+    let server: CalDavServer;
+    before(async () => {
+      server = await kind.start();
+    });
+    after(() => server?.stop());
+
+    const provider = (over: { password?: string; allowPrivateNetwork?: boolean; serverUrl?: string } = {}) =>
+      createCalDavProvider({
+        serverUrl: over.serverUrl ?? server.url,
+        username: server.username,
+        password: over.password ?? server.password,
+        allowPrivateNetwork: over.allowPrivateNetwork ?? true,
+      });
+
+    async function resources(calendarUrl: string): Promise<string[]> {
+      const res = await fetch(calendarUrl, {
+        method: 'PROPFIND',
+        headers: { depth: '1', authorization: `Basic ${Buffer.from(`${server.username}:${server.password}`).toString('base64')}` },
+      });
+      return [...(await res.text()).matchAll(/<[^>]*href>([^<]+\.ics)</g)].map((m) => m[1]!);
+    }
+
+    it('discovers the calendar home and creates its own calendar once', async () => {
+      const p = provider();
+      const found = await p.discover();
+      assert.ok(found.calendarHomeUrl.startsWith(server.url));
+      const first = await p.createCalendar('Calendar Club', 'UTC');
+      const second = await provider().createCalendar('Calendar Club', 'UTC');
+      assert.equal(second.id.replace(/\/$/, ''), first.id.replace(/\/$/, ''), 'MKCALENDAR is not repeated');
+      const calendars = await provider().listCalendars();
+      assert.ok(calendars.some((c) => c.name === 'Calendar Club' && c.writable));
+    });
+
+    it('creates an event once even when the create is retried, updates it, and deletes it', async () => {
+      const p = provider();
+      const calendar = await p.createCalendar('Calendar Club', 'UTC');
+      const created = await p.createEvent(calendar.id, event());
+      const retried = await p.createEvent(calendar.id, event());
+      assert.equal(retried.remoteId, created.remoteId);
+      assert.equal((await resources(calendar.id)).length, 1, 'no duplicate resource');
+
+      const updated = await p.updateEvent(calendar.id, retried, event({ sequence: 1, title: 'Jazz (moved)', start: '2026-12-03T20:00:00' }));
+      const body = await (await fetch(updated.remoteId, { headers: { authorization: `Basic ${Buffer.from(`${server.username}:${server.password}`).toString('base64')}` } })).text();
+      const vevent = new ICAL.Component(ICAL.parse(body)).getFirstSubcomponent('vevent')!;
+      assert.equal(vevent.getFirstPropertyValue('summary'), 'Jazz (moved)');
+      assert.equal(vevent.getFirstPropertyValue('sequence'), 1);
+      assert.equal(vevent.getFirstPropertyValue('location'), 'Kai 3, Hamburg');
+
+      assert.ok(created.etag && updated.etag && created.etag !== updated.etag, 'the server versions resources');
+      await assert.rejects(p.updateEvent(calendar.id, created, event({ sequence: 2 })), (e: ProviderError) => e.code === 'conflict', 'a stale etag is refused');
+      await p.deleteEvent(calendar.id, updated);
+      await assert.rejects(p.deleteEvent(calendar.id, updated), (e: ProviderError) => e.code === 'not_found');
+      assert.equal((await resources(calendar.id)).length, 0);
+    });
+
+    it('refuses a private address unless the operator allows it', async () => {
+      await assert.rejects(provider({ allowPrivateNetwork: false }).discover(), (e: ProviderError) => e.code === 'permanent' && /https|private/.test(e.message));
+    });
+
+    it('says clearly when the URL is not a CalDAV server or cannot be reached', async () => {
+      const port = await freePort();
+      const html = http.createServer((_q, r) => r.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Hello</h1>')).listen(port, '127.0.0.1');
+      try {
+        await assert.rejects(provider({ serverUrl: `http://127.0.0.1:${port}/` }).discover(), (e: ProviderError) => e.code === 'permanent' && /CalDAV/.test(e.message));
+      } finally {
+        html.close();
+      }
+      const closed = await freePort();
+      await assert.rejects(provider({ serverUrl: `http://127.0.0.1:${closed}/` }).discover(), (e: ProviderError) => e.code === 'temporary' && /reached/.test(e.message));
+    });
+
+    it('reports a wrong app password as "reconnect required"', { skip: !kind.skip && kind.name === 'xandikos' ? 'Xandikos has no authentication' : false }, async () => {
+      await assert.rejects(provider({ password: 'wrong' }).discover(), (e: ProviderError) => e.code === 'reconnect_required' && /username and app password/.test(e.message));
+    });
+  });
+}
