@@ -171,6 +171,27 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
       return (await d.connections.get(connection.id))!;
     },
 
+    /** The calendars of a connection, to pick where saved events go. */
+    async calendars(visitorId: string, id: string) {
+      const connection = await ownConnection(visitorId, id);
+      try {
+        return await (await d.registry.forConnection(connection)).listCalendars();
+      } catch (error) {
+        throw new ConnectError(error instanceof ProviderError ? error.message : 'the calendars could not be listed');
+      }
+    },
+
+    /** Points a connection at another of its calendars (one we may write to). */
+    async setTargetCalendar(visitorId: string, id: string, calendarId: string): Promise<Connection> {
+      const connection = await ownConnection(visitorId, id);
+      if (connection.mode !== 'push') throw new ConnectError('this connection only reads busy times; connect again to add events');
+      const calendar = (await this.calendars(visitorId, id)).find((c) => c.id === calendarId);
+      if (!calendar) throw new ConnectError('that calendar is not in this account');
+      if (!calendar.writable) throw new ConnectError('that calendar is read-only');
+      await d.connections.setTargetCalendar(id, calendar.id, calendar.name, clock());
+      return (await d.connections.get(id))!;
+    },
+
     /** Revokes at the provider where it can, then deletes the row and every secret with it. */
     async disconnect(visitorId: string, id: string): Promise<{ revoked: boolean }> {
       const connection = await ownConnection(visitorId, id);

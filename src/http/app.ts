@@ -87,7 +87,7 @@ export async function buildApp({ services, adminToken, sessionSecret, logger = t
     settingsFingerprint: services.settingsFingerprint,
   });
   await app.register(meRoutes, { visitors: services.visitors, currentVisitor, publicUrl: config.publicUrl });
-  await app.register(connectionRoutes, { connections: services.connections, currentVisitor, publicUrl: config.publicUrl });
+  await app.register(connectionRoutes, { connections: services.connections, currentVisitor, publicUrl: config.publicUrl, sandbox: config.sandbox });
   await app.register(linkRoutes, {
     events: services.events,
     listCategories: () => services.eventRepository.listCategories(),

@@ -24,6 +24,8 @@ export interface Config {
   demoData: boolean;
   logLevel: string;
   allowPrivateNetwork: boolean;
+  /** `npm run sandbox`: providers are local emulators; pages say so. */
+  sandbox: boolean;
   /** `id:base64key,…` (first seals). Null: generate one into dataDir on first start. */
   tokenEncryptionKeys: string | null;
   google: OAuthProviderConfig & { accountsUrl: string; oauth2Url: string; apiUrl: string; issuer: string };
@@ -75,6 +77,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     demoData: boolSetting(env, 'DEMO_DATA', databaseUrl.startsWith('file:')),
     logLevel: env.LOG_LEVEL ?? 'info',
     allowPrivateNetwork: boolSetting(env, 'ALLOW_PRIVATE_NETWORK', false),
+    sandbox: boolSetting(env, 'SANDBOX', false),
     tokenEncryptionKeys: env.TOKEN_ENCRYPTION_KEYS || null,
     google: {
       clientId: env.GOOGLE_CLIENT_ID || null,

@@ -42,6 +42,20 @@ for (const engine of testEngines) {
       assert.ok(!dump.includes(server.password));
       const list = (await t.app.inject({ url: '/api/v1/me/connections', headers: { cookie } })).json();
       assert.equal(list.items.length, 1);
+
+      // Pick another calendar of the account for saved events.
+      const auth = `Basic ${Buffer.from('nina:app-password-1').toString('base64')}`;
+      const personal = new URL('personal/', c.targetCalendar.id.replace(/calendar-club\/?$/, '')).href;
+      const made = await fetch(personal, { method: 'MKCALENDAR', headers: { authorization: auth, 'content-type': 'application/xml' }, body: '<?xml version="1.0"?><c:mkcalendar xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:set><d:prop><d:displayname>Personal</d:displayname></d:prop></d:set></c:mkcalendar>' });
+      assert.equal(made.status, 201);
+      const calendars = (await t.app.inject({ url: `/api/v1/me/connections/${c.id}/calendars`, headers: { cookie } })).json().items;
+      assert.deepEqual(calendars.map((x: { name: string }) => x.name).sort(), ['Calendar Club', 'Personal']);
+      const picked = calendars.find((x: { name: string }) => x.name === 'Personal');
+      const patched = await t.app.inject({ method: 'PATCH', url: `/api/v1/me/connections/${c.id}`, headers: { cookie }, payload: { targetCalendarId: picked.id } });
+      assert.equal(patched.statusCode, 200);
+      assert.equal(patched.json().targetCalendar.name, 'Personal');
+      const bogus = await t.app.inject({ method: 'PATCH', url: `/api/v1/me/connections/${c.id}`, headers: { cookie }, payload: { targetCalendarId: 'https://elsewhere.test/x/' } });
+      assert.equal(bogus.statusCode, 422);
       assert.equal((await t.app.inject({ method: 'DELETE', url: `/api/v1/me/connections/${c.id}`, headers: { cookie } })).statusCode, 204);
       assert.equal(await stored(), 0);
     });

@@ -21,6 +21,7 @@ describe('connections without configured providers', () => {
         { kind: 'google', configured: false, connectUrl: '/connect/google' },
         { kind: 'microsoft', configured: false, connectUrl: '/connect/microsoft' },
       ],
+      notice: null,
     });
   });
 

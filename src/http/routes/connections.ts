@@ -11,6 +11,7 @@ export interface ConnectionRoutesDeps {
   connections: ConnectionUseCases;
   currentVisitor: CurrentVisitor;
   publicUrl: string;
+  sandbox: boolean;
 }
 
 const PROVIDER_NAMES = { google: 'Google', microsoft: 'Microsoft', caldav: 'CalDAV' } as const;
@@ -154,6 +155,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
           200: Type.Object({
             items: Type.Array(ConnectionJson),
             providers: Type.Array(Type.Object({ kind: Type.String(), configured: Type.Boolean(), connectUrl: Type.String() })),
+            notice: Type.Union([Type.String(), Type.Null()]),
           }),
         },
       },
@@ -163,7 +165,55 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
       reply.header('Cache-Control', 'private, no-store');
       const items = (await deps.connections.list(visitorId)).map(describe);
       const providers = deps.connections.providers().map((p) => ({ ...p, connectUrl: `/connect/${p.kind}` }));
-      return { items, providers };
+      const notice = deps.sandbox ? 'Local sandbox: Google and Microsoft here are emulators running on this machine, not the real services.' : null;
+      return { items, providers, notice };
+    },
+  );
+
+  r.get(
+    '/api/v1/me/connections/:id/calendars',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'The calendars of a connection (to pick where saved events go)',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: {
+          200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), writable: Type.Boolean(), primary: Type.Boolean() })) }),
+          404: { $ref: 'Problem#' },
+          422: { $ref: 'Problem#' },
+        },
+      },
+    },
+    async (request, reply) => {
+      const visitorId = await deps.currentVisitor(request, reply);
+      try {
+        return { items: await deps.connections.calendars(visitorId, request.params.id) };
+      } catch (error) {
+        if (error instanceof ConnectError) return sendProblem(reply, problem(422, error.message));
+        throw error;
+      }
+    },
+  );
+
+  r.patch(
+    '/api/v1/me/connections/:id',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'Choose the calendar saved events go to',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        body: Type.Object({ targetCalendarId: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
+        response: { 200: ConnectionJson, 404: { $ref: 'Problem#' }, 422: { $ref: 'Problem#' } },
+      },
+    },
+    async (request, reply) => {
+      const visitorId = await deps.currentVisitor(request, reply);
+      try {
+        return describe(await deps.connections.setTargetCalendar(visitorId, request.params.id, request.body.targetCalendarId));
+      } catch (error) {
+        if (error instanceof ConnectError) return sendProblem(reply, problem(422, error.message));
+        throw error;
+      }
     },
   );
 

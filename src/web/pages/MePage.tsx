@@ -1,12 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type ConnectionJson, type EventJson, type FeedLinks, type MeJson } from '../api.ts';
 import { SubscribeDialog } from '../components/SubscribeDialog.tsx';
+import { CalDavForm } from '../components/CalDavForm.tsx';
+import { TargetCalendar } from '../components/TargetCalendar.tsx';
 import { formatWhen, relativeTime } from '../format.ts';
 import { Link } from '../router.tsx';
 
 interface Connections {
   items: ConnectionJson[];
   providers: { kind: string; configured: boolean; connectUrl: string }[];
+  notice: string | null;
 }
 
 const PROVIDER_LABEL: Record<string, string> = { google: 'Google', microsoft: 'Microsoft', caldav: 'CalDAV' };
@@ -123,15 +126,19 @@ export function MePage() {
       <h2>Connected calendars</h2>
       {connections && (
         <>
+          {connections.notice && (
+            <p class="banner" role="note">
+              {connections.notice}
+            </p>
+          )}
           <ul class="connections">
             {connections.items.map((c) => (
               <li key={c.id} class="connection">
                 <strong>{PROVIDER_LABEL[c.kind] ?? c.kind}</strong> {c.account && <span>({c.account})</span>} —{' '}
                 <span class={`badge ${c.status === 'active' ? 'ok' : 'danger'}`}>{STATUS_LABEL[c.status] ?? c.status}</span>
                 {c.statusReason && <span class="muted"> {c.statusReason}</span>}
-                <p class="muted small">
-                  {c.permissions} {c.targetCalendar ? `Events go to “${c.targetCalendar.name}”.` : ''}
-                </p>
+                <p class="muted small">{c.permissions}</p>
+                {c.mode === 'push' && c.status === 'active' && <TargetCalendar connection={c} onChanged={() => void load()} />}
                 {c.status !== 'active' && c.reconnectUrl && (
                   <a class="button" href={c.reconnectUrl}>
                     Reconnect
@@ -161,6 +168,7 @@ export function MePage() {
               ),
             )}
           </div>
+          <CalDavForm onConnected={() => void load()} />
         </>
       )}
       {subscribing && feed && <SubscribeDialog name="My events" links={feed.links} onClose={() => setSubscribing(false)} />}

@@ -1,0 +1,78 @@
+/// <reference lib="dom" />
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { testEngines } from '../helpers/databases.ts';
+import { startTestServer, type TestApp } from '../helpers/app.ts';
+import { launchBrowser, browserSkip, type Browser } from '../helpers/browser.ts';
+import { caldavServers, type CalDavServer } from '../helpers/caldav-servers.ts';
+import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google.ts';
+import type { OAuthClient } from '../emulators/oauth-server.ts';
+
+// Connecting calendars from "My events" in a real browser: Google through the emulator's
+// clickable consent page, and a CalDAV account on a real Radicale server.
+
+const shots = path.resolve(import.meta.dirname, '../../test-artifacts/screenshots');
+const radicale = caldavServers.find((s) => s.name === 'radicale')!;
+
+describe('connecting calendars in Chromium', { skip: browserSkip() || radicale.skip }, () => {
+  let t: TestApp & { baseUrl: string };
+  let google: GoogleEmulator;
+  let dav: CalDavServer;
+  let browser: Browser;
+  const clients: OAuthClient[] = [{ clientId: 'google-client', clientSecret: 'google-secret', redirectUris: [] }];
+
+  before(async () => {
+    fs.mkdirSync(shots, { recursive: true });
+    google = await startGoogleEmulator({ clients, autoConsent: false });
+    dav = await radicale.start();
+    t = await startTestServer(testEngines[0]!, {
+      ALLOW_PRIVATE_NETWORK: 'true',
+      SANDBOX: 'true',
+      GOOGLE_CLIENT_ID: 'google-client',
+      GOOGLE_CLIENT_SECRET: 'google-secret',
+      GOOGLE_ACCOUNTS_URL: google.url,
+      GOOGLE_OAUTH2_URL: google.url,
+      GOOGLE_API_URL: google.url,
+    });
+    clients[0]!.redirectUris.push(`${t.baseUrl}/connect/google/callback`);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+    await google?.close();
+    await dav?.stop();
+  });
+
+  it('connects Google through the consent page and a CalDAV account through the form', async () => {
+    const p = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+    await p.goto(`${t.baseUrl}/me`);
+    await p.getByText(/Local sandbox: Google and Microsoft here are emulators/).waitFor();
+    await p.getByText('Microsoft is not set up on this server.').waitFor();
+    await p.getByRole('link', { name: 'Connect Google (add my saved events)' }).click();
+    await p.getByText(/Local sandbox:/).waitFor();
+    assert.ok(p.url().startsWith(google.url), 'on the emulator’s consent page');
+    await p.getByRole('button', { name: 'Allow' }).click();
+    await p.waitForURL(/\/me\?connected=/);
+    const connection = p.locator('.connection').filter({ hasText: 'Google' });
+    await connection.getByText('(nina@gmail.test)').waitFor();
+    await connection.getByText('Active').waitFor();
+    await connection.getByText('Calendar Club', { exact: true }).waitFor();
+
+    await p.getByRole('button', { name: 'Fastmail' }).click();
+    assert.equal(await p.getByLabel('Server URL').inputValue(), 'https://caldav.fastmail.com/dav/');
+    await p.getByLabel('Server URL').fill(dav.url);
+    await p.getByLabel('Username').fill(dav.username);
+    await p.getByLabel('App password').fill('wrong-password');
+    await p.getByRole('button', { name: 'Connect', exact: true }).click();
+    await p.getByText(/did not accept that username and app password/).waitFor();
+    await p.getByLabel('App password').fill(dav.password);
+    await p.getByRole('button', { name: 'Connect', exact: true }).click();
+    await p.locator('.connection').filter({ hasText: 'CalDAV' }).getByText('(nina)').waitFor();
+    await p.screenshot({ path: path.join(shots, 'connections.png'), fullPage: true });
+    assert.equal((await t.database.db.selectFrom('connections').selectAll().execute()).length, 2);
+    await p.close();
+  });
+});
