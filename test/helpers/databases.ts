@@ -21,6 +21,23 @@ export interface TestDatabase extends DatabaseHandle {
 
 const pgUrl = process.env.TEST_DATABASE_URL;
 
+/**
+ * Kysely's migrator inspects the tables of every schema; a schema dropped by a parallel test
+ * file in the middle of that fails it. Creating, migrating and dropping test schemas under one
+ * advisory lock keeps parallel test files out of each other's way.
+ */
+async function withSchemaLock<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  try {
+    await admin.query('select pg_advisory_lock(727272)');
+    return await work(admin);
+  } finally {
+    await admin.query('select pg_advisory_unlock(727272)').catch(() => undefined);
+    await admin.end();
+  }
+}
+
 export const testEngines: TestEngine[] = [
   {
     name: 'sqlite',
@@ -36,20 +53,16 @@ export const testEngines: TestEngine[] = [
     skip: pgUrl ? false : 'TEST_DATABASE_URL is not set',
     async open() {
       const schema = `cc_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: pgUrl });
-      await admin.connect();
-      await admin.query(`create schema ${schema}`);
-      await admin.end();
       const handle = openDatabase({ url: pgUrl!, schema });
-      await migrateToLatest(handle);
+      await withSchemaLock(async (admin) => {
+        await admin.query(`create schema ${schema}`);
+        await migrateToLatest(handle);
+      });
       return {
         ...handle,
         async dispose() {
           await handle.close();
-          const c = new pg.Client({ connectionString: pgUrl });
-          await c.connect();
-          await c.query(`drop schema if exists ${schema} cascade`);
-          await c.end();
+          await withSchemaLock((admin) => admin.query(`drop schema if exists ${schema} cascade`));
         },
       };
     },
