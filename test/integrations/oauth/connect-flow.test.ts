@@ -1,5 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { testEngines } from '../../helpers/databases.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { startGoogleEmulator, type GoogleEmulator } from '../../emulators/google.ts';
@@ -118,7 +120,7 @@ for (const engine of testEngines) {
       assert.equal((await t.database.db.selectFrom('connections').selectAll().execute()).length, before);
     });
 
-    it('connects Microsoft, reads the account from Graph, and a refresh stores the rotated token once for two processes', async () => {
+    it('connects Microsoft, reads the account from Graph, and concurrent callers share one refresh whose rotated token is kept', async () => {
       const b = browser();
       const done = await b.inject(await b.consent('/connect/microsoft?mode=push'));
       assert.equal(done.statusCode, 302);
@@ -138,6 +140,37 @@ for (const engine of testEngines) {
       await t.database.db.updateTable('connections').set({ access_expires_at: 0 }).where('id', '=', c.id).execute();
       await processA.accessToken(c.id);
       assert.notEqual((await t.services.connectionRepository.secrets(c.id)).refreshToken, secrets.refreshToken, 'rotated again, and kept');
+    });
+
+    it('refreshes once when two separate processes need the token at the same time', { skip: engine.name === 'sqlite' && 'an in-memory SQLite database cannot be shared between processes' }, async () => {
+      const b = browser();
+      await b.inject(await b.consent('/connect/microsoft?mode=busy'));
+      const c = (await connections(b)).find((x) => x.kind === 'microsoft' && x.mode === 'busy')!;
+      await t.database.db.updateTable('connections').set({ access_expires_at: 0 }).where('id', '=', c.id).execute();
+      const before = microsoft.oauth.counters.refreshes;
+      const env = {
+        ...process.env,
+        DATABASE_URL: process.env.TEST_DATABASE_URL!,
+        TEST_SCHEMA: t.database.schema!,
+        TOKEN_ENCRYPTION_KEYS: t.config.tokenEncryptionKeys!,
+        MICROSOFT_CLIENT_ID: 'microsoft-client',
+        MICROSOFT_CLIENT_SECRET: 'microsoft-secret',
+        MICROSOFT_LOGIN_URL: microsoft.url,
+        MICROSOFT_GRAPH_URL: microsoft.url,
+      };
+      const run = () => new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, [path.join(import.meta.dirname, 'refresh-process.ts'), c.id], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (err += d));
+        child.once('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(err))));
+      });
+      const [a, bToken] = await Promise.all([run(), run()]);
+      assert.equal(a, bToken, 'both processes got the same fresh token');
+      assert.equal(microsoft.oauth.counters.refreshes - before, 1, 'one refresh between them');
+      assert.equal(microsoft.oauth.liveRefreshTokens('nina@outlook.test') >= 1, true);
+      assert.equal((await connections(b)).find((x) => x.id === c.id)!.status, 'active');
     });
 
     it('turns a revoked grant into "reconnect needed", and reconnecting resumes the same connection', async () => {
