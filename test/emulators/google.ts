@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { createOAuthServer, readBody, readForm, type OAuthClient } from './oauth-server.ts';
+import { createGoogleEvents, type GoogleEvent } from './google-events.ts';
 
 // A local Google: accounts.google.com (authorize), oauth2.googleapis.com (token, revoke) and
 // the Calendar API v3 paths we use, on one origin, so GOOGLE_ACCOUNTS_URL, GOOGLE_OAUTH2_URL and
@@ -52,6 +53,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
     res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
     res.end(body === undefined ? '' : JSON.stringify(body));
   }
+  const events = createGoogleEvents(send, googleError);
 
   async function calendarApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
     const fault = faults.queue.shift();
@@ -84,6 +86,22 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
       calendars.set(calendar.id, calendar);
       return send(res, 200, { kind: 'calendar#calendar', id: calendar.id, summary: calendar.summary, timeZone: calendar.timeZone });
     }
+    const body = () => readBody(req).then((text) => (text ? (JSON.parse(text) as GoogleEvent) : null));
+    if (req.method === 'POST' && path === '/freeBusy') {
+      if (!scopes.some((s) => s.endsWith('/calendar.freebusy') || s.endsWith('/calendar') || s.endsWith('/calendar.readonly'))) {
+        return send(res, 403, googleError(403, 'insufficientPermissions', 'Insufficient Permission'));
+      }
+      return events.freeBusy(res, JSON.parse(await readBody(req)));
+    }
+    const match = /^\/calendars\/([^/]+)\/events(?:\/([^/]+))?$/.exec(path);
+    if (match) {
+      const calendarId = decodeURIComponent(match[1]!);
+      const calendar = calendars.get(calendarId);
+      if (!calendar || calendar.owner !== token.email) return send(res, 404, googleError(404, 'notFound', 'Not Found'));
+      if (scopes.includes(APP_CREATED) && !calendar.appCreated) return send(res, 403, googleError(403, 'insufficientPermissions', 'Insufficient Permission'));
+      if (!match[2] && req.method === 'POST') return events.insert(res, calendarId, (await body())!);
+      if (match[2]) return events.one(req, res, calendarId, decodeURIComponent(match[2]), req.method === 'GET' || req.method === 'DELETE' ? null : await body());
+    }
     return send(res, 404, googleError(404, 'notFound', 'Not Found'));
   }
 
@@ -108,6 +126,8 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
     url: origin,
     oauth,
     calendars,
+    events: events.events,
+    inserts: events.inserts,
     faults,
     requests,
     close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createOAuthServer, readBody, readForm, type OAuthClient } from './oauth-server.ts';
+import { createGraphEvents, type GraphEvent } from './microsoft-events.ts';
 
 // A local Microsoft: login.microsoftonline.com/{tenant}/oauth2/v2.0/* and the Graph paths we
 // use, on one origin, so MICROSOFT_LOGIN_URL and MICROSOFT_GRAPH_URL can both point at it
@@ -27,7 +28,9 @@ function graphError(code: string, message: string) {
 export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions) {
   let origin = '';
   const calendars = new Map<string, GraphCalendar>();
-  const faults: { queue: string[] } = { queue: [] };
+  /** Scripted answers for the next Graph calls, and a delay that keeps requests in flight. */
+  const faults: { queue: string[]; delayMs: number } = { queue: [], delayMs: 0 };
+  const inFlight = new Map<string, number>();
   const requests: string[] = [];
   const oauth = createOAuthServer({
     clients: options.clients,
@@ -54,6 +57,7 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions) 
     res.writeHead(status, { 'content-type': 'application/json; odata.metadata=minimal', ...headers });
     res.end(body === undefined ? '' : JSON.stringify(body));
   }
+  const events = createGraphEvents(send, graphError);
 
   async function graph(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
     const fault = faults.queue.shift();
@@ -61,8 +65,37 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions) 
     if (fault === '500' || fault === '503') return send(res, Number(fault), graphError('ServiceNotAvailable', 'Service unavailable'));
     const token = oauth.authenticate(req);
     if (!token) return send(res, 401, graphError('InvalidAuthenticationToken', 'Access token has expired or is not yet valid.'));
+    // At most 4 requests in flight per mailbox (MailboxConcurrency).
+    const busy = inFlight.get(token.email) ?? 0;
+    if (busy >= 4) return send(res, 429, graphError('ApplicationThrottled', 'MailboxConcurrency limit exceeded'), { 'retry-after': '1' });
+    inFlight.set(token.email, busy + 1);
+    try {
+      if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
+      return await graphCall(req, res, url, token);
+    } finally {
+      inFlight.set(token.email, (inFlight.get(token.email) ?? 1) - 1);
+    }
+  }
+
+  async function graphCall(req: http.IncomingMessage, res: http.ServerResponse, url: URL, token: { email: string; scope: string }) {
     const scopes = token.scope.split(' ');
     const path = url.pathname.slice('/v1.0'.length);
+    const writable = scopes.includes('Calendars.ReadWrite');
+    const body = async () => {
+      const text = await readBody(req);
+      return text ? (JSON.parse(text) as GraphEvent) : null;
+    };
+    if (req.method === 'GET' && path === '/me/calendarView') return events.calendarView(req, res, token.email, url);
+    const create = /^\/me\/calendars\/([^/]+)\/events$/.exec(path);
+    if (create && req.method === 'POST') {
+      if (!writable) return send(res, 403, graphError('ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));
+      return events.create(res, token.email, decodeURIComponent(create[1]!), (await body())!);
+    }
+    const one = /^\/me\/events\/([^/]+)$/.exec(path);
+    if (one) {
+      if (req.method !== 'GET' && !writable) return send(res, 403, graphError('ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));
+      return events.one(req, res, token.email, decodeURIComponent(one[1]!), req.method === 'PATCH' ? await body() : null);
+    }
     if (req.method === 'GET' && path === '/me') {
       return send(res, 200, { id: randomUUID(), mail: token.email, userPrincipalName: token.email, displayName: 'Nina Okafor' });
     }
@@ -104,6 +137,8 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions) 
     url: origin,
     oauth,
     calendars,
+    events: events.events,
+    creates: events.creates,
     faults,
     requests,
     close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
