@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createAccount, fetchCalendars, makeCalendar, type DAVAccount, type DAVCalendar } from 'tsdav';
 import { assertPublicUrl } from '../../infra/net/ssrf-guard.ts';
-import type { CalendarProvider, RemoteCalendar, RemoteEventInput, RemoteEventRef } from '../provider.ts';
+import type { BusyInterval, CalendarProvider, RemoteCalendar, RemoteEventInput, RemoteEventRef } from '../provider.ts';
+import { busyFromEvents, calendarQueryBody, freeBusyQueryBody, parseFreeBusy, parseMultistatus } from './busy.ts';
 import { ProviderError } from '../provider.ts';
 import { caldavError, toProviderError } from './errors.ts';
 import { toICalendarObject } from './mapper.ts';
@@ -12,6 +13,8 @@ export interface CalDavOptions {
   password: string;
   allowPrivateNetwork: boolean;
   timeoutMs?: number;
+  /** Skip free-busy-query and read events (servers without it; tests of the fallback). */
+  busyFromEvents?: boolean;
 }
 
 export interface CalDavDiscovery {
@@ -143,8 +146,28 @@ export function createCalDavProvider(o: CalDavOptions): CalendarProvider & { dis
     async deleteEvent(_calendarId, current) {
       await request('DELETE', current.remoteId, 'delete event');
     },
-    async busyIntervals() {
-      throw new ProviderError('permanent', 'reading busy times from CalDAV is not built yet');
+    async busyIntervals(calendarIds, from, to) {
+      const xml = { 'content-type': 'application/xml; charset=utf-8' };
+      const intervals: BusyInterval[] = [];
+      for (const calendarId of calendarIds) {
+        if (!o.busyFromEvents) {
+          try {
+            const res = await request('REPORT', calendarId, 'read busy times', { ...xml, depth: '1' }, freeBusyQueryBody(from, to));
+            const text = await res.text();
+            if (res.status === 200 && text.includes('BEGIN:VCALENDAR')) {
+              intervals.push(...parseFreeBusy(text));
+              continue;
+            }
+          } catch (error) {
+            // Not supported (4xx other than auth, or 501): fall back to reading the events.
+            const status = error instanceof ProviderError ? (error.status ?? 0) : 0;
+            if (!(status === 501 || (status >= 400 && status < 500 && status !== 401))) throw error;
+          }
+        }
+        const res = await request('REPORT', calendarId, 'read events', { ...xml, depth: '1' }, calendarQueryBody(from, to));
+        intervals.push(...busyFromEvents(parseMultistatus(await res.text()), from, to));
+      }
+      return intervals.sort((a, b) => a.start - b.start);
     },
   };
 }

@@ -106,3 +106,43 @@ for (const kind of caldavServers) {
     });
   });
 }
+
+for (const kind of caldavServers) {
+  describe(`CalDAV busy times on ${kind.name}`, { skip: kind.skip }, () => {
+    let server: CalDavServer;
+    let calendarId = '';
+    before(async () => {
+      server = await kind.start();
+      const p = createCalDavProvider({ serverUrl: server.url, username: server.username, password: server.password, allowPrivateNetwork: true });
+      calendarId = (await p.createCalendar('Calendar Club', 'UTC')).id;
+      await p.createEvent(calendarId, event({ uid: 'berlin@x', start: '2026-12-03T19:30:00', end: '2026-12-03T22:00:00', timezone: 'Europe/Berlin', startUtc: Date.parse('2026-12-03T18:30:00Z'), endUtc: Date.parse('2026-12-03T21:00:00Z') }));
+      await p.createEvent(calendarId, event({ uid: 'tokyo@x', start: '2026-12-04T09:00:00', end: '2026-12-04T10:00:00', timezone: 'Asia/Tokyo', startUtc: Date.parse('2026-12-04T00:00:00Z'), endUtc: Date.parse('2026-12-04T01:00:00Z') }));
+      await p.createEvent(calendarId, event({ uid: 'outside@x', start: '2027-01-10T09:00:00', end: '2027-01-10T10:00:00', timezone: 'UTC', startUtc: Date.parse('2027-01-10T09:00:00Z'), endUtc: Date.parse('2027-01-10T10:00:00Z') }));
+      // Someone else's all-day, busy event, written by another client.
+      const allDay = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Other//EN\r\nBEGIN:VEVENT\r\nUID:allday@other\r\nDTSTAMP:20261101T000000Z\r\nDTSTART;VALUE=DATE:20261205\r\nDTEND;VALUE=DATE:20261206\r\nSUMMARY:Offsite\r\nTRANSP:OPAQUE\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
+      const put = await fetch(new URL('allday.ics', calendarId.endsWith('/') ? calendarId : `${calendarId}/`), {
+        method: 'PUT',
+        headers: { 'content-type': 'text/calendar', authorization: `Basic ${Buffer.from(`${server.username}:${server.password}`).toString('base64')}` },
+        body: allDay,
+      });
+      assert.ok(put.status === 201 || put.status === 204, String(put.status));
+    });
+    after(() => server?.stop());
+
+    for (const busyFromEvents of [false, true]) {
+      it(`reads timed, cross-zone and all-day busy times ${busyFromEvents ? 'from the events (fallback)' : 'with free-busy-query where supported'}`, async () => {
+        const p = createCalDavProvider({ serverUrl: server.url, username: server.username, password: server.password, allowPrivateNetwork: true, busyFromEvents });
+        const busy = await p.busyIntervals([calendarId], Date.parse('2026-12-01T00:00:00Z'), Date.parse('2026-12-31T00:00:00Z'));
+        assert.deepEqual(
+          busy.map((b) => [new Date(b.start).toISOString(), new Date(b.end).toISOString()]),
+          [
+            ['2026-12-03T18:30:00.000Z', '2026-12-03T21:00:00.000Z'],
+            ['2026-12-04T00:00:00.000Z', '2026-12-04T01:00:00.000Z'],
+            ['2026-12-05T00:00:00.000Z', '2026-12-06T00:00:00.000Z'],
+          ],
+        );
+        if (busyFromEvents) assert.ok(busy.every((b) => b.remoteEventId?.endsWith('.ics')), 'each interval names its resource');
+      });
+    }
+  });
+}
