@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { listenLocal } from './listen.ts';
 import { createOAuthServer, readBody, readForm, type OAuthClient } from './oauth-server.ts';
 import { createGoogleEvents, type GoogleEvent } from './google-events.ts';
 
@@ -118,9 +119,8 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
       send(res, 500, googleError(500, 'backendError', String(error)));
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const address = server.address();
-  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const listening = await listenLocal(server, options.port);
+  origin = listening.origin;
 
   return {
     url: origin,
@@ -130,7 +130,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
     inserts: events.inserts,
     faults,
     requests,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+    close: listening.close,
   };
 }
 

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { listenLocal } from './listen.ts';
 import { createOAuthServer, readBody, readForm, type OAuthClient } from './oauth-server.ts';
 import { createGraphEvents, type GraphEvent } from './microsoft-events.ts';
 
@@ -129,9 +130,8 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions) 
       send(res, 500, graphError('InternalServerError', String(error)));
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const address = server.address();
-  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const listening = await listenLocal(server, options.port);
+  origin = listening.origin;
 
   return {
     url: origin,
@@ -141,7 +141,7 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions) 
     creates: events.creates,
     faults,
     requests,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+    close: listening.close,
   };
 }
 

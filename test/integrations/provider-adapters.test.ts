@@ -5,28 +5,13 @@ import { startMicrosoftEmulator, type MicrosoftEmulator } from '../emulators/mic
 import { createGoogleProvider } from '../../src/integrations/google/index.ts';
 import { createMicrosoftProvider } from '../../src/integrations/microsoft/index.ts';
 import { ProviderError, type CalendarProvider, type RemoteEventInput } from '../../src/integrations/provider.ts';
+import { remoteEvent } from '../helpers/remote-event.ts';
 
 // The Google and Microsoft adapters against the emulators: idempotent creates, conditional
 // updates, deletes, busy times, and provider errors reduced to our codes.
 
 const REDIRECT = 'https://cal.example.test/cb';
-const event = (over: Partial<RemoteEventInput> = {}): RemoteEventInput => ({
-  uid: 'f00dfeed00000000000000000000abcd@cal.example.test',
-  sequence: 0,
-  updatedAt: Date.parse('2026-11-24T10:00:00Z'),
-  title: 'Jazz; "Blue", Notes 🎷',
-  description: 'Two sets',
-  location: 'Kai 3, Hamburg',
-  url: 'https://example.com/jazz',
-  allDay: false,
-  start: '2026-12-03T19:30:00',
-  end: '2026-12-03T22:00:00',
-  timezone: 'Europe/Berlin',
-  startUtc: Date.parse('2026-12-03T18:30:00Z'),
-  endUtc: Date.parse('2026-12-03T21:00:00Z'),
-  status: 'confirmed',
-  ...over,
-});
+const event = (over: Partial<RemoteEventInput> = {}) => remoteEvent({ uid: 'f00dfeed00000000000000000000abcd@cal.example.test', ...over });
 
 /** Signs in at an emulator with auto-consent and returns an access token. */
 async function token(url: string, authorize: string, tokenPath: string, scope: string, clientId: string): Promise<string> {

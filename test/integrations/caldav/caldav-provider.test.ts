@@ -5,28 +5,13 @@ import ICAL from 'ical.js';
 import { caldavServers, type CalDavServer } from '../../helpers/caldav-servers.ts';
 import { freePort } from '../../helpers/app.ts';
 import { createCalDavProvider } from '../../../src/integrations/caldav/index.ts';
+import { remoteEvent } from '../../helpers/remote-event.ts';
 import { ProviderError, type RemoteEventInput } from '../../../src/integrations/provider.ts';
 
 // The CalDAV adapter against real servers: discovery, our own calendar, idempotent create,
 // conditional update, delete, and the errors a person can cause.
 
-const event = (over: Partial<RemoteEventInput> = {}): RemoteEventInput => ({
-  uid: '0123456789abcdef0123456789abcdef@cal.example.test',
-  sequence: 0,
-  updatedAt: Date.parse('2026-11-24T10:00:00Z'),
-  title: 'Jazz; "Blue", Notes 🎷',
-  description: 'Two sets, C:\\Users\\Nina',
-  location: 'Kai 3, Hamburg',
-  url: 'https://example.com/jazz',
-  allDay: false,
-  start: '2026-12-03T19:30:00',
-  end: '2026-12-03T22:00:00',
-  timezone: 'Europe/Berlin',
-  startUtc: Date.parse('2026-12-03T18:30:00Z'),
-  endUtc: Date.parse('2026-12-03T21:00:00Z'),
-  status: 'confirmed',
-  ...over,
-});
+const event = (over: Partial<RemoteEventInput> = {}) => remoteEvent(over);
 
 for (const kind of caldavServers) {
   describe(`CalDAV on ${kind.name}`, { skip: kind.skip }, () => {
