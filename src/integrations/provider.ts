@@ -2,22 +2,15 @@
 // out, and a small set of error codes that the sync policy (core/sync) decides on. Adapters
 // translate their provider's payloads and errors into these; nothing else knows a provider.
 
+import type { ProviderErrorCode } from '../core/sync/failure-policy.ts';
+
 export const PROVIDER_KINDS = ['google', 'microsoft', 'caldav'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 /** What the person allowed at connect time. */
 export type ConnectionMode = 'busy' | 'push';
 
-export const PROVIDER_ERROR_CODES = [
-  'unauthorized', // the access token was refused: refresh and retry once
-  'reconnect_required', // the grant is dead (invalid_grant, revoked): the person must reconnect
-  'not_found', // the calendar or event is gone (the person deleted it)
-  'conflict', // it already exists (idempotent create) or changed meanwhile (etag)
-  'rate_limited', // slow down; retryAfterMs when the provider said
-  'temporary', // 5xx, timeout, network: retry with backoff
-  'permanent', // the request itself is wrong: retrying will not help
-] as const;
-export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
+export { PROVIDER_ERROR_CODES, type ProviderErrorCode } from '../core/sync/failure-policy.ts';
 
 export class ProviderError extends Error {
   readonly code: ProviderErrorCode;

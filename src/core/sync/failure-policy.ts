@@ -1,14 +1,17 @@
 // What to do when a push to a provider fails: one decision per error code, in one place
 // (issue 5). The worker applies the decision; nothing else interprets provider errors.
 
-export type ProviderErrorCode =
-  | 'unauthorized'
-  | 'reconnect_required'
-  | 'not_found'
-  | 'conflict'
-  | 'rate_limited'
-  | 'temporary'
-  | 'permanent';
+/** The few outcomes every provider error is reduced to (integrations/provider.ts maps them). */
+export const PROVIDER_ERROR_CODES = [
+  'unauthorized', // the access token was refused: refresh and retry once
+  'reconnect_required', // the grant is dead (invalid_grant, revoked): the person must reconnect
+  'not_found', // the calendar or event is gone (the person deleted it)
+  'conflict', // it already exists (idempotent create) or changed meanwhile (etag)
+  'rate_limited', // slow down; retryAfterMs when the provider said
+  'temporary', // 5xx, timeout, network: retry with backoff
+  'permanent', // the request itself is wrong: retrying will not help
+] as const;
+export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
 
 export type PushOperation = 'create' | 'update' | 'delete';
 
