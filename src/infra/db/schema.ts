@@ -99,6 +99,21 @@ export interface OAuthStatesTable {
   created_at: number;
 }
 
+export interface OutboxJobsTable {
+  id: string;
+  kind: string;
+  payload_json: string;
+  ordering_key: string;
+  state: string;
+  run_at: number;
+  attempts: number;
+  last_error: string | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   events: EventsTable;
   categories: CategoriesTable;
@@ -110,4 +125,5 @@ export interface Database {
   event_changes: EventChangesTable;
   connections: ConnectionsTable;
   oauth_states: OAuthStatesTable;
+  outbox_jobs: OutboxJobsTable;
 }
