@@ -1,7 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { ConnectionMode, ProviderKind } from '../../integrations/provider.ts';
 import type { TokenVault } from '../crypto/token-vault.ts';
 import type { ConnectionsTable, Database } from './schema.ts';
+import { connectionJobPrefix, enqueuePushJobs, jobKeyStartsWith, pushTargetsForConnection } from './push-jobs.ts';
 
 export type ConnectionStatus = 'active' | 'reconnect_required' | 'error';
 
@@ -57,30 +58,27 @@ export function createConnectionRepository(db: Kysely<Database>, vault: TokenVau
   const seal = (id: string, secrets: ConnectionSecrets) => vault.seal(JSON.stringify(secrets), aad(id));
 
   return {
+    /** Stores a new connection; a push connection gets its owner's saved events queued at once. */
     async create(c: Connection, secrets: ConnectionSecrets): Promise<void> {
-      await db
-        .insertInto('connections')
-        .values({
-          id: c.id,
-          visitor_id: c.visitorId,
-          kind: c.kind,
-          mode: c.mode,
-          status: c.status,
-          status_reason: c.statusReason,
-          account: c.account,
-          server_url: c.serverUrl,
-          target_calendar_id: c.targetCalendarId,
-          target_calendar_name: c.targetCalendarName,
-          scope: c.scope,
-          secrets_sealed: seal(c.id, secrets),
-          access_expires_at: c.accessExpiresAt,
-          refresh_lease_owner: null,
-          refresh_lease_until: null,
-          created_at: c.createdAt,
-          updated_at: c.updatedAt,
-        })
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        await insertConnection(trx, c, seal(c.id, secrets));
+        await enqueuePushJobs(trx, await pushTargetsForConnection(trx, c.id), c.createdAt);
+      });
     },
+
+    /** After a reconnect: parked jobs run again and everything saved is checked once more. */
+    async resumeWork(id: string, now: number): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('outbox_jobs')
+          .set({ state: 'ready', run_at: now, attempts: 0, updated_at: now })
+          .where(jobKeyStartsWith(connectionJobPrefix(id)))
+          .where('state', '=', 'parked')
+          .execute();
+        await enqueuePushJobs(trx, await pushTargetsForConnection(trx, id), now);
+      });
+    },
+
 
     async get(id: string): Promise<Connection | null> {
       const row = await db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
@@ -179,4 +177,29 @@ export function createConnectionRepository(db: Kysely<Database>, vault: TokenVau
       return count;
     },
   };
+}
+
+async function insertConnection(trx: Transaction<Database>, c: Connection, sealed: string): Promise<void> {
+  await trx
+    .insertInto('connections')
+    .values({
+      id: c.id,
+      visitor_id: c.visitorId,
+      kind: c.kind,
+      mode: c.mode,
+      status: c.status,
+      status_reason: c.statusReason,
+      account: c.account,
+      server_url: c.serverUrl,
+      target_calendar_id: c.targetCalendarId,
+      target_calendar_name: c.targetCalendarName,
+      scope: c.scope,
+      secrets_sealed: sealed,
+      access_expires_at: c.accessExpiresAt,
+      refresh_lease_owner: null,
+      refresh_lease_until: null,
+      created_at: c.createdAt,
+      updated_at: c.updatedAt,
+    })
+    .execute();
 }

@@ -3,6 +3,7 @@ import type { CalendarEvent, EventStatus } from '../../core/events/event.ts';
 import { slugify } from '../../core/events/slug.ts';
 import { allFeedKey, categoryFeedKey } from '../../core/feeds/feed.ts';
 import type { Database, EventsTable } from './schema.ts';
+import { enqueuePushJobs, pushTargetsForEvent } from './push-jobs.ts';
 
 export interface EventListQuery {
   /** Events ending after this instant (epoch ms). */
@@ -113,6 +114,7 @@ export function createEventRepository(db: Kysely<Database>) {
         await bumpFeeds(trx, [...keys], next.updatedAt);
         await bumpPersonalFeedsHolding(trx, id, next.updatedAt);
         await recordChange(trx, next, changed);
+        await enqueuePushJobs(trx, await pushTargetsForEvent(trx, id), next.updatedAt);
       });
     },
 

@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001_events.ts';
 import * as m0002 from './migrations/0002_visitors.ts';
 import * as m0003 from './migrations/0003_connections.ts';
 import * as m0004 from './migrations/0004_outbox.ts';
+import * as m0005 from './migrations/0005_pushed_copies.ts';
 
 // Migrations are imported, not read from a folder, so they work the same from any working
 // directory. Add new ones here in order.
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0002_visitors': m0002,
   '0003_connections': m0003,
   '0004_outbox': m0004,
+  '0005_pushed_copies': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,15 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Engine } from './database.ts';
 import type { Database, OutboxJobsTable } from './schema.ts';
+import { insertJobs, jobKeyStartsWith, type NewJob } from './outbox-sql.ts';
 
-export interface NewJob {
-  kind: string;
-  payload: unknown;
-  /** Jobs with the same key run one at a time, oldest first. */
-  orderingKey: string;
-  runAt?: number;
-}
+export type { NewJob };
 
 export interface Job {
   id: string;
@@ -29,12 +23,6 @@ const toJob = (r: Selectable<OutboxJobsTable>): Job => ({
   lastError: r.last_error,
 });
 
-/** `ordering_key LIKE prefix%`, with LIKE's wildcards in the prefix taken literally. */
-function keyStartsWith(prefix: string) {
-  const pattern = `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
-  return sql<boolean>`ordering_key like ${pattern} escape '\\'`;
-}
-
 export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
 
 /**
@@ -44,28 +32,7 @@ export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
  */
 export function createOutboxRepository(db: Kysely<Database>, engine: Engine) {
   return {
-    async enqueue(trx: Kysely<Database>, jobs: NewJob[], now: number): Promise<void> {
-      if (jobs.length === 0) return;
-      await trx
-        .insertInto('outbox_jobs')
-        .values(
-          jobs.map((j, i) => ({
-            id: `${now.toString(36)}${i.toString(36).padStart(3, '0')}${randomBytes(8).toString('hex')}`,
-            kind: j.kind,
-            payload_json: JSON.stringify(j.payload),
-            ordering_key: j.orderingKey,
-            state: 'ready',
-            run_at: j.runAt ?? now,
-            attempts: 0,
-            last_error: null,
-            lease_owner: null,
-            lease_until: null,
-            created_at: now,
-            updated_at: now,
-          })),
-        )
-        .execute();
-    },
+    enqueue: (trx: Kysely<Database>, jobs: NewJob[], now: number) => insertJobs(trx, jobs, now),
 
     /** Up to `limit` runnable jobs, each the oldest unfinished job of its ordering key. */
     async claim(owner: string, now: number, leaseMs: number, limit: number): Promise<Job[]> {
@@ -118,7 +85,7 @@ export function createOutboxRepository(db: Kysely<Database>, engine: Engine) {
       await db
         .updateTable('outbox_jobs')
         .set({ state: 'parked', last_error: reason, lease_owner: null, lease_until: null, updated_at: now })
-        .where(keyStartsWith(prefix))
+        .where(jobKeyStartsWith(prefix))
         .where('state', 'in', ['ready', 'leased'])
         .execute();
     },
@@ -128,7 +95,7 @@ export function createOutboxRepository(db: Kysely<Database>, engine: Engine) {
       const r = await db
         .updateTable('outbox_jobs')
         .set({ state: 'ready', run_at: now, attempts: 0, lease_owner: null, lease_until: null, updated_at: now })
-        .where(keyStartsWith(prefix))
+        .where(jobKeyStartsWith(prefix))
         .where('state', 'in', states)
         .executeTakeFirst();
       return Number(r.numUpdatedRows);
@@ -140,7 +107,7 @@ export function createOutboxRepository(db: Kysely<Database>, engine: Engine) {
     },
 
     async jobs(prefix: string): Promise<(Job & { state: string; runAt: number })[]> {
-      const rows = await db.selectFrom('outbox_jobs').selectAll().where(keyStartsWith(prefix)).orderBy('created_at').orderBy('id').execute();
+      const rows = await db.selectFrom('outbox_jobs').selectAll().where(jobKeyStartsWith(prefix)).orderBy('created_at').orderBy('id').execute();
       return rows.map((r) => ({ ...toJob(r), state: r.state, runAt: Number(r.run_at) }));
     },
   };

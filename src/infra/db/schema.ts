@@ -114,6 +114,19 @@ export interface OutboxJobsTable {
   updated_at: number;
 }
 
+export interface PushedCopiesTable {
+  connection_id: string;
+  event_id: string;
+  calendar_id: string | null;
+  remote_id: string | null;
+  etag: string | null;
+  sequence: number | null;
+  pushed_version: number | null;
+  state: string;
+  last_error: string | null;
+  updated_at: number;
+}
+
 export interface Database {
   events: EventsTable;
   categories: CategoriesTable;
@@ -126,4 +139,5 @@ export interface Database {
   connections: ConnectionsTable;
   oauth_states: OAuthStatesTable;
   outbox_jobs: OutboxJobsTable;
+  pushed_copies: PushedCopiesTable;
 }

@@ -3,6 +3,7 @@ import type { CalendarEvent } from '../../core/events/event.ts';
 import { personalFeedKey } from '../../core/feeds/feed.ts';
 import type { Database } from './schema.ts';
 import { rowToEvent } from './event-repository.ts';
+import { enqueuePushJobs, pushTargetsForVisitorEvent } from './push-jobs.ts';
 
 export interface FeedClientRecord {
   client: string;
@@ -34,7 +35,10 @@ export function createVisitorRepository(db: Kysely<Database>) {
           .onConflict((oc) => oc.columns(['visitor_id', 'event_id']).doNothing())
           .executeTakeFirst();
         const added = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-        if (added) await bumpPersonalFeed(trx, visitorId, now);
+        if (added) {
+          await bumpPersonalFeed(trx, visitorId, now);
+          await enqueuePushJobs(trx, await pushTargetsForVisitorEvent(trx, visitorId, eventId), now);
+        }
         return added;
       });
     },
@@ -48,7 +52,10 @@ export function createVisitorRepository(db: Kysely<Database>) {
           .where('event_id', '=', eventId)
           .executeTakeFirst();
         const removed = Number(result.numDeletedRows) > 0;
-        if (removed) await bumpPersonalFeed(trx, visitorId, now);
+        if (removed) {
+          await bumpPersonalFeed(trx, visitorId, now);
+          await enqueuePushJobs(trx, await pushTargetsForVisitorEvent(trx, visitorId, eventId), now);
+        }
         return removed;
       });
     },
