@@ -22,6 +22,9 @@ if (config.demoData && (await services.eventRepository.countAll()) === 0) {
   app.log.info(`added ${n} demo events to the empty database`);
 }
 
+// The push worker runs inside the server unless it runs on its own (`npm run worker`).
+if (config.worker) services.worker.start();
+
 let closing = false;
 async function shutdown(signal: string) {
   if (closing) return;
@@ -30,6 +33,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), 10_000).unref();
   try {
     await app.close();
+    await services.worker.stop();
     await database.close();
   } finally {
     clearTimeout(force);

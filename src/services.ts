@@ -15,6 +15,10 @@ import { createReloadingVault, loadVaultKeys } from './infra/crypto/vault-keys.t
 import { createTokenLifecycle } from './integrations/oauth/token-lifecycle.ts';
 import { refreshTokens, type OAuthKind } from './integrations/oauth/flow.ts';
 import { createProviderRegistry } from './integrations/registry.ts';
+import { createOutboxRepository } from './infra/db/outbox-repository.ts';
+import { createCopyRepository } from './infra/db/copy-repository.ts';
+import { createPushSync } from './app/push-sync.ts';
+import { createPushWorker } from './worker/push-worker.ts';
 import { createFeedService } from './app/feeds.ts';
 import { createMetrics } from './http/plugins/metrics.ts';
 
@@ -33,6 +37,12 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     clock,
   });
   const registry = createProviderRegistry(config, tokens, connectionRepository);
+  const outbox = createOutboxRepository(database.db, database.engine);
+  const copies = createCopyRepository(database.db);
+  const pushSync = createPushSync(
+    { connections: connectionRepository, copies, events: eventRepository, visitors: visitorRepository, registry, clock },
+    config.publicUrl,
+  );
   // Settings that shape rendered bytes: a change to any of them is a new feed version.
   const settingsFingerprint = createHash('sha256')
     .update(
@@ -58,6 +68,11 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     connectionRepository,
     tokens,
     registry,
+    outbox,
+    copies,
+    pushSync,
+    /** The push worker; main.ts starts it unless WORKER=false, `npm run worker` runs it alone. */
+    worker: createPushWorker({ outbox, copies, push: pushSync, clock, onOutcome: (o) => metrics.recordPush(o) }),
     connections: createConnectionUseCases({
       config,
       connections: connectionRepository,

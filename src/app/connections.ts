@@ -110,6 +110,7 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
         await d.connections.saveSecrets(existing.id, secrets, expiresAt, now, tokens.scope);
         const reconnected = (await d.connections.get(existing.id))!;
         await ensureAppCalendar(reconnected);
+        await d.connections.resumeWork(existing.id, clock());
         return (await d.connections.get(existing.id))!;
       }
       const id = randomBytes(12).toString('base64url');

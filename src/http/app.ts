@@ -12,6 +12,7 @@ import { feedRoutes } from './routes/feeds.ts';
 import { downloadRoutes } from './routes/downloads.ts';
 import { healthRoutes } from './routes/health.ts';
 import { linkRoutes } from './routes/links.ts';
+import { syncRoutes } from './routes/sync.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { webRoutes } from './routes/web.ts';
 import { meRoutes } from './routes/me.ts';
@@ -88,6 +89,7 @@ export async function buildApp({ services, adminToken, sessionSecret, logger = t
   });
   await app.register(meRoutes, { visitors: services.visitors, currentVisitor, publicUrl: config.publicUrl });
   await app.register(connectionRoutes, { connections: services.connections, currentVisitor, publicUrl: config.publicUrl, sandbox: config.sandbox });
+  await app.register(syncRoutes, { copies: services.copies, events: services.events, currentVisitor, adminOnly });
   await app.register(linkRoutes, {
     events: services.events,
     listCategories: () => services.eventRepository.listCategories(),

@@ -24,6 +24,8 @@ export interface Config {
   demoData: boolean;
   logLevel: string;
   allowPrivateNetwork: boolean;
+  /** Run the push worker inside the server process (`WORKER=false` when `npm run worker` runs it). */
+  worker: boolean;
   /** `npm run sandbox`: providers are local emulators; pages say so. */
   sandbox: boolean;
   /** `id:base64key,…` (first seals). Null: generate one into dataDir on first start. */
@@ -78,6 +80,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     logLevel: env.LOG_LEVEL ?? 'info',
     allowPrivateNetwork: boolSetting(env, 'ALLOW_PRIVATE_NETWORK', false),
     sandbox: boolSetting(env, 'SANDBOX', false),
+    worker: boolSetting(env, 'WORKER', true),
     tokenEncryptionKeys: env.TOKEN_ENCRYPTION_KEYS || null,
     google: {
       clientId: env.GOOGLE_CLIENT_ID || null,

@@ -36,6 +36,12 @@ export function createMetrics() {
     labelNames: ['target'] as const,
     registers: [registry],
   });
+  const pushes = new Counter({
+    name: 'push_jobs_total',
+    help: 'Push jobs by outcome (created, updated, deleted, unchanged, skipped, retry, park_connection, dead_letter).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   const notModifiedRatio = new Gauge({
     name: 'feed_not_modified_ratio',
     help: 'Share of feed responses that were 304 Not Modified since the process started.',
@@ -53,6 +59,7 @@ export function createMetrics() {
     recordFeedResponse: (feed: string, status: number) => feedResponses.inc({ feed, status }),
     recordRender: (seconds: number) => feedRender.observe(seconds),
     recordAdd: (target: string) => adds.inc({ target }),
+    recordPush: (outcome: string) => pushes.inc({ outcome }),
     /** Counts every response by its route template (never the raw URL, which may hold a token). */
     install(app: FastifyInstance) {
       app.addHook('onResponse', async (request, reply) => {

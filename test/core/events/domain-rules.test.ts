@@ -36,6 +36,10 @@ describe('UID', () => {
     assert.doesNotMatch(e.uid, /nina|okafor|birthday|20261203/i);
   });
 
+  it('is different for two events with identical fields', () => {
+    assert.notEqual(base().uid, base().uid);
+  });
+
   it('never changes, whatever changes', () => {
     const e = base();
     const changed = applyEventPatch(e, { title: 'New', start: '2026-12-04T19:30', end: '2026-12-04T22:00', timezone: 'Asia/Tokyo' }, NOW + 1000);
@@ -67,6 +71,21 @@ describe('SEQUENCE', () => {
 
   it('goes up by exactly one when several significant fields change at once', () => {
     assert.equal(applyEventPatch(base(), { title: 'A', location: 'B', description: 'C' }, NOW + 1000).event.sequence, 1);
+    const all = applyEventPatch(
+      base(),
+      { title: 'A', description: null, location: null, status: 'tentative', timezone: 'Asia/Tokyo', allDay: true, start: '2026-12-04', end: '2026-12-06', url: null, categories: [] },
+      NOW + 1000,
+    );
+    assert.deepEqual([...all.changed].sort(), [...SEQUENCED_FIELDS, 'url', 'categories'].sort());
+    assert.equal(all.event.sequence, 1);
+  });
+
+  it('does not move when a value is only spelled differently (alias zone, seconds, spaces)', () => {
+    const ny = createEvent({ title: 'Jazz', start: '2026-12-03T19:30', end: '2026-12-03T22:00', timezone: 'America/New_York' }, 'd', NOW);
+    const same = applyEventPatch(ny, { timezone: 'US/Eastern', start: '2026-12-03T19:30:00', title: '  Jazz ' }, NOW + 1000);
+    assert.deepEqual(same.changed, []);
+    assert.equal(same.event.sequence, 0);
+    assert.equal(same.event.updatedAt, NOW);
   });
 
   it('does not move for url or categories, nor for a patch that changes nothing', () => {
@@ -100,7 +119,9 @@ describe('cancellation', () => {
     assert.equal(event.status, 'cancelled');
     assert.equal(event.sequence, 1);
     assert.equal(event.cancelledAt, NOW + 1000);
+    assert.equal(event.updatedAt, NOW + 1000, 'DTSTAMP moves so subscribers pick it up');
     assert.deepEqual(cancelEvent(event, NOW + 2000).changed, []);
+    assert.equal(cancelEvent(event, NOW + 2000).event.sequence, 1, 'cancelling twice is not a second revision');
   });
 
   it('can be undone by setting a status again (SEQUENCE moves again)', () => {
@@ -151,6 +172,53 @@ describe('validation', () => {
     assert.deepEqual(fieldErrors(make({ allDay: true, start: '2026-12-03', end: '2026-12-03' })), ['end']);
     assert.deepEqual(fieldErrors(make({ start: '2026-02-30T10:00' })), ['start']);
     assert.deepEqual(fieldErrors(make({ location: 'a\nb' })), ['location']);
+  });
+
+  it('refuses oversized fields, counting characters (not UTF-16 units) up to the limit', () => {
+    assert.deepEqual(fieldErrors(make({ description: 'x'.repeat(8001) })), ['description']);
+    assert.deepEqual(fieldErrors(make({ location: 'x'.repeat(501) })), ['location']);
+    assert.deepEqual(fieldErrors(make({ url: 'https://x.test/' + 'a'.repeat(2000) })), ['url']);
+    assert.deepEqual(fieldErrors(make({ categories: ['x'.repeat(61)] })), ['categories/0']);
+    assert.deepEqual(fieldErrors(make({ categories: Array.from({ length: 11 }, (_, i) => `c${i}`) })), ['categories']);
+    const atLimit = createEvent({ ...ok, title: '🎷'.repeat(200), description: 'x'.repeat(8000), location: '日'.repeat(500) }, 'd', NOW);
+    assert.equal([...atLimit.title].length, 200);
+  });
+
+  it('refuses every kind of line break or control character in a title', () => {
+    for (const title of ['a\rb', 'a\nb', 'a\u2028b', 'a\u0000b', 'a\tb', 'a\u007fb']) {
+      assert.ok(fieldErrors(make({ title })).includes('title'), JSON.stringify(title));
+    }
+    assert.deepEqual(fieldErrors(make({ title: 'a\ud800b' })), ['title'], 'a lone surrogate is not text');
+  });
+
+  it('refuses an end before the start, and times that do not exist', () => {
+    assert.deepEqual(fieldErrors(make({ end: '2026-12-03T19:29' })), ['end']);
+    assert.deepEqual(fieldErrors(make({ allDay: true, start: '2026-12-03', end: '2026-12-01' })), ['end']);
+    assert.deepEqual(fieldErrors(make({ allDay: true, start: '2026-02-30', end: '2026-03-02' })), ['start']);
+    assert.deepEqual(fieldErrors(make({ start: '2026-12-03T25:00' })), ['start']);
+    assert.deepEqual(fieldErrors(make({ start: 'tomorrow', end: 'later' })), ['start', 'end']);
+  });
+
+  it('accepts only IANA zones it can write a VTIMEZONE for', () => {
+    for (const timezone of ['Europe/Berlinn', '', '+01:00', 'CEST', 'europe/berlin']) {
+      assert.deepEqual(fieldErrors(make({ timezone })), ['timezone'], timezone);
+    }
+    assert.equal(createEvent({ ...ok, timezone: 'Asia/Calcutta' }, 'd', NOW).timezone, 'Asia/Kolkata');
+    assert.equal(createEvent({ ...ok, timezone: 'Europe/Kiev' }, 'd', NOW).timezone, 'Europe/Kyiv');
+  });
+
+  it('accepts http and https URLs only', () => {
+    for (const url of ['data:text/html,x', 'mailto:a@b.test', 'https://', 'example.com', 'https://x.test/a b']) {
+      assert.deepEqual(fieldErrors(make({ url })), ['url'], url);
+    }
+    assert.equal(createEvent({ ...ok, url: 'http://x.test/a?b=c' }, 'd', NOW).url, 'http://x.test/a?b=c');
+  });
+
+  it('leaves the stored event untouched when a patch is refused', () => {
+    const e = base();
+    const before = structuredClone(e);
+    assert.deepEqual(fieldErrors(() => applyEventPatch(e, { title: '', end: '2026-12-03T19:00' }, NOW + 1000)), ['title', 'end']);
+    assert.deepEqual(e, before);
   });
 
   it('de-duplicates categories by slug and keeps the first spelling', () => {

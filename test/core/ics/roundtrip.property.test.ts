@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import ICAL from 'ical.js';
 import { renderCalendar } from '../../../src/core/ics/calendar.ts';
-import { createEvent } from '../../../src/core/events/rules.ts';
+import { applyEventPatch, cancelEvent, createEvent } from '../../../src/core/events/rules.ts';
 import type { CalendarEvent } from '../../../src/core/events/event.ts';
 import { zoneOffsetMs } from '../../../src/core/time/local-time.ts';
 
@@ -34,12 +34,17 @@ const eventArb = fc
     day: fc.integer({ min: 1, max: 28 }),
     month: fc.integer({ min: 1, max: 12 }),
     hour: fc.integer({ min: 0, max: 22 }),
+    status: fc.constantFrom('confirmed' as const, 'tentative' as const),
+    // Stored times carry milliseconds; DTSTAMP must truncate them, never round up.
+    createdAt: fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2026, 10, 24) }),
+    later: fc.integer({ min: 1, max: 90 * 86_400_000 }),
+    edit: fc.constantFrom('none', 'cancel', 'retitle', 'url'),
   })
   .map((r): CalendarEvent | null => {
     const date = `2027-${String(r.month).padStart(2, '0')}-${String(r.day).padStart(2, '0')}`;
     const next = `2027-${String(r.month).padStart(2, '0')}-${String(r.day + 1).padStart(2, '0')}`;
     try {
-      return createEvent(
+      const created = createEvent(
         {
           title: r.title,
           description: r.description,
@@ -49,10 +54,16 @@ const eventArb = fc
           allDay: r.allDay,
           start: r.allDay ? date : `${date}T${String(r.hour).padStart(2, '0')}:15`,
           end: r.allDay ? next : `${date}T${String(r.hour + 1).padStart(2, '0')}:45`,
+          status: r.status,
         },
         'cal.example.test',
-        Date.parse('2026-11-24T10:11:12.345Z'),
+        r.createdAt,
       );
+      const at = r.createdAt + r.later;
+      if (r.edit === 'cancel') return cancelEvent(created, at).event;
+      if (r.edit === 'retitle') return applyEventPatch(created, { title: `${created.title} (moved)` }, at).event;
+      if (r.edit === 'url') return applyEventPatch(created, { url: 'https://example.com/e?a=1,b;c' }, at).event;
+      return created;
     } catch {
       return null; // inputs the domain refuses (e.g. too long) are covered by the validation tests
     }
@@ -69,18 +80,29 @@ describe('serializer round trip through ical.js (property-based)', () => {
           assert.ok(Buffer.byteLength(line, 'utf8') <= 75, `line too long: ${line}`);
           assert.ok(line.isWellFormed(), 'folding never splits a code point');
         }
-        const parsed = new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent');
+        const calendar = new ICAL.Component(ICAL.parse(ics));
+        const parsed = calendar.getAllSubcomponents('vevent');
+        // One VTIMEZONE per TZID used by a timed event, sorted; none for UTC or DATE values.
+        const declared = calendar.getAllSubcomponents('vtimezone').map((z) => z.getFirstPropertyValue('tzid'));
+        const used = [...new Set(events.filter((e) => !e.allDay && e.timezone !== 'Etc/UTC').map((e) => e.timezone))].sort();
+        assert.deepEqual(declared, used);
         assert.equal(parsed.length, events.length);
         events.forEach((e, i) => {
           const v = parsed[i]!;
           assert.equal(v.getFirstPropertyValue('uid'), e.uid);
           assert.equal(v.getFirstPropertyValue('summary'), expectedText(e.title));
-          assert.equal(v.getFirstPropertyValue('description') ?? null, e.description === null ? null : expectedText(e.description));
+          // The URL is repeated in DESCRIPTION (Google does not show URL), unless already there.
+          const description = !e.url ? e.description : !e.description ? e.url : e.description.includes(e.url) ? e.description : `${e.description}\n\n${e.url}`;
+          assert.equal(v.getFirstPropertyValue('description') ?? null, description === null ? null : expectedText(description));
+          assert.equal(v.getFirstPropertyValue('url') ?? null, e.url);
           assert.equal(v.getFirstPropertyValue('location') ?? null, e.location === null ? null : expectedText(e.location));
           const categories = v.getFirstProperty('categories')?.getValues() ?? [];
           assert.deepEqual(categories, e.categories.map(expectedText));
           assert.equal(v.getFirstPropertyValue('sequence'), e.sequence);
-          assert.equal(String(v.getFirstPropertyValue('dtstamp')), '2026-11-24T10:11:12Z');
+          assert.equal(v.getFirstPropertyValue('status'), e.status.toUpperCase());
+          const stamp = new Date(Math.floor(e.updatedAt / 1000) * 1000).toISOString().replace('.000', '');
+          assert.equal(String(v.getFirstPropertyValue('dtstamp')), stamp);
+          assert.equal(String(v.getFirstPropertyValue('last-modified')), stamp);
           const start = v.getFirstProperty('dtstart')!;
           if (e.allDay) {
             assert.equal(String(start.getFirstValue()), e.start);
@@ -91,6 +113,9 @@ describe('serializer round trip through ical.js (property-based)', () => {
               assert.equal(start.getParameter('tzid'), e.timezone);
               assert.equal(dtstart.toString(), e.start);
               assert.equal(dtend.toString(), e.end);
+            } else {
+              assert.equal(start.getParameter('tzid'), undefined, 'UTC is written with Z, not a TZID');
+              assert.equal(dtstart.zone, ICAL.Timezone.utcTimezone);
             }
             // Near a DST change the same wall clock can name two instants: RFC 5545 §3.3.5 says
             // the first, ical.js takes the second; instants are compared away from changes.

@@ -1,0 +1,85 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+export type CopyState = 'pending' | 'synced' | 'removed' | 'deleted_by_person' | 'failed';
+
+export interface PushedCopy {
+  connectionId: string;
+  eventId: string;
+  calendarId: string | null;
+  remoteId: string | null;
+  etag: string | null;
+  sequence: number | null;
+  /** The event's updatedAt when it was last pushed. */
+  pushedVersion: number | null;
+  state: CopyState;
+  lastError: string | null;
+  updatedAt: number;
+}
+
+export type CopyRepository = ReturnType<typeof createCopyRepository>;
+
+/** Our event <-> its copy in a connected calendar. */
+export function createCopyRepository(db: Kysely<Database>) {
+  return {
+    async get(connectionId: string, eventId: string): Promise<PushedCopy | null> {
+      const r = await db.selectFrom('pushed_copies').selectAll().where('connection_id', '=', connectionId).where('event_id', '=', eventId).executeTakeFirst();
+      if (!r) return null;
+      return {
+        connectionId: r.connection_id,
+        eventId: r.event_id,
+        calendarId: r.calendar_id,
+        remoteId: r.remote_id,
+        etag: r.etag,
+        sequence: r.sequence === null ? null : Number(r.sequence),
+        pushedVersion: r.pushed_version === null ? null : Number(r.pushed_version),
+        state: r.state as CopyState,
+        lastError: r.last_error,
+        updatedAt: Number(r.updated_at),
+      };
+    },
+
+    async put(c: PushedCopy): Promise<void> {
+      const row = {
+        connection_id: c.connectionId,
+        event_id: c.eventId,
+        calendar_id: c.calendarId,
+        remote_id: c.remoteId,
+        etag: c.etag,
+        sequence: c.sequence,
+        pushed_version: c.pushedVersion,
+        state: c.state,
+        last_error: c.lastError,
+        updated_at: c.updatedAt,
+      };
+      await db
+        .insertInto('pushed_copies')
+        .values(row)
+        .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doUpdateSet(row))
+        .execute();
+    },
+
+    /** Records a failure (or a pending retry) without touching what we know of the copy. */
+    async mark(connectionId: string, eventId: string, state: CopyState, error: string | null, now: number): Promise<void> {
+      await db
+        .insertInto('pushed_copies')
+        .values({ connection_id: connectionId, event_id: eventId, calendar_id: null, remote_id: null, etag: null, sequence: null, pushed_version: null, state, last_error: error, updated_at: now })
+        .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doUpdateSet({ state, last_error: error, updated_at: now }))
+        .execute();
+    },
+
+    async forVisitor(visitorId: string) {
+      return db
+        .selectFrom('pushed_copies')
+        .innerJoin('connections', 'connections.id', 'pushed_copies.connection_id')
+        .select(['pushed_copies.event_id as eventId', 'pushed_copies.connection_id as connectionId', 'connections.kind as kind', 'pushed_copies.state as state', 'pushed_copies.last_error as lastError'])
+        .where('connections.visitor_id', '=', visitorId)
+        .execute();
+    },
+
+    async countsForEvent(eventId: string): Promise<Record<string, number>> {
+      const rows = await db.selectFrom('pushed_copies').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).where('event_id', '=', eventId).groupBy('state').execute();
+      return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+    },
+  };
+}

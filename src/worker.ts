@@ -1,0 +1,21 @@
+// `npm run worker`: the push worker on its own (run the servers with WORKER=false). Several can
+// run at once, on several machines, against PostgreSQL: they share jobs through leases.
+import { loadConfig } from './infra/config.ts';
+import { openDatabase } from './infra/db/database.ts';
+import { migrateToLatest } from './infra/db/migrate.ts';
+import { createServices } from './services.ts';
+
+const config = loadConfig();
+const database = openDatabase({ url: config.databaseUrl });
+await migrateToLatest(database);
+const services = createServices(config, database);
+services.worker.start();
+process.stdout.write('push worker running\n');
+
+async function stop() {
+  await services.worker.stop();
+  await database.close();
+  process.exit(0);
+}
+process.once('SIGTERM', () => void stop());
+process.once('SIGINT', () => void stop());

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { PushSync } from '../app/push-sync.ts';
+import { decideOnFailure, type FailurePolicyOptions, DEFAULT_FAILURE_POLICY } from '../core/sync/failure-policy.ts';
+import type { CopyRepository } from '../infra/db/copy-repository.ts';
+import type { OutboxRepository } from '../infra/db/outbox-repository.ts';
+import { connectionJobPrefix, PUSH_JOB, type PushTarget } from '../infra/db/push-jobs.ts';
+import { ProviderError } from '../integrations/provider.ts';
+
+// The worker: claims push jobs with a lease, runs them a few at a time, and applies the one
+// failure policy (core/sync) to whatever goes wrong.
+
+export interface PushWorkerOptions {
+  outbox: OutboxRepository;
+  copies: CopyRepository;
+  push: PushSync;
+  clock?: () => number;
+  leaseMs?: number;
+  batch?: number;
+  idleMs?: number;
+  policy?: FailurePolicyOptions;
+  onOutcome?: (outcome: string) => void;
+  log?: { warn(o: object, msg: string): void };
+}
+
+export function createPushWorker(o: PushWorkerOptions) {
+  const clock = o.clock ?? Date.now;
+  const owner = randomUUID();
+  const leaseMs = o.leaseMs ?? 60_000;
+  let running = false;
+  let stopped: Promise<void> = Promise.resolve();
+
+  async function runJob(job: { id: string; kind: string; payload: unknown; attempts: number }): Promise<void> {
+    if (job.kind !== PUSH_JOB) return void (await o.outbox.deadLetter(job.id, owner, `unknown job kind ${job.kind}`, clock()));
+    const { connectionId, eventId } = job.payload as PushTarget;
+    try {
+      const outcome = await o.push.reconcile(connectionId, eventId);
+      await o.outbox.complete(job.id, owner);
+      o.onOutcome?.(outcome);
+    } catch (error) {
+      const e = error instanceof ProviderError ? error : new ProviderError('temporary', (error as Error).message ?? 'failed');
+      const decision = decideOnFailure({ code: e.code, message: e.message, retryAfterMs: e.retryAfterMs, operation: 'update', attempt: job.attempts, now: clock() }, o.policy ?? DEFAULT_FAILURE_POLICY);
+      o.onOutcome?.(decision.kind);
+      const now = clock();
+      if (decision.kind === 'retry') {
+        await o.outbox.reschedule(job.id, owner, decision.at, e.message, now);
+        await o.copies.mark(connectionId, eventId, 'pending', e.message, now);
+      } else if (decision.kind === 'park_connection') {
+        await o.outbox.park(connectionJobPrefix(connectionId), e.message, now);
+        await o.copies.mark(connectionId, eventId, 'pending', `waiting for reconnect: ${e.message}`, now);
+      } else if (decision.kind === 'dead_letter') {
+        await o.outbox.deadLetter(job.id, owner, decision.reason, now);
+        await o.copies.mark(connectionId, eventId, 'failed', decision.reason, now);
+      } else {
+        await o.outbox.complete(job.id, owner);
+      }
+      if (!(error instanceof ProviderError)) o.log?.warn({ err: error }, 'push job failed unexpectedly');
+    }
+  }
+
+  /** Runs every job that is due now; returns how many ran. Tests and `drain` call it directly. */
+  async function tick(): Promise<number> {
+    const jobs = await o.outbox.claim(owner, clock(), leaseMs, o.batch ?? 16);
+    // A few at a time: providers limit concurrency (Graph allows 4 per mailbox).
+    for (let i = 0; i < jobs.length; i += 4) await Promise.all(jobs.slice(i, i + 4).map(runJob));
+    return jobs.length;
+  }
+
+  return {
+    tick,
+    /** Runs until nothing is due (jobs scheduled for later stay). */
+    async drain(maxRounds = 100): Promise<void> {
+      for (let i = 0; i < maxRounds && (await tick()) > 0; i++);
+    },
+    start() {
+      if (running) return;
+      running = true;
+      stopped = (async () => {
+        while (running) {
+          const ran = await tick().catch((err: unknown) => (o.log?.warn({ err }, 'worker tick failed'), 0));
+          if (ran === 0) await new Promise((r) => setTimeout(r, o.idleMs ?? 500));
+        }
+      })();
+    },
+    async stop() {
+      running = false;
+      await stopped;
+    },
+  };
+}
+
+export type PushWorker = ReturnType<typeof createPushWorker>;
