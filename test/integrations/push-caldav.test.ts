@@ -1,0 +1,75 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import ICAL from 'ical.js';
+import { testEngines } from '../helpers/databases.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { caldavServers, type CalDavServer } from '../helpers/caldav-servers.ts';
+
+// The CalDAV round trip of push sync on real servers: create, edit (SEQUENCE), cancel.
+
+for (const kind of caldavServers) {
+  describe(`push sync to ${kind.name}`, { skip: kind.skip }, () => {
+    let server: CalDavServer;
+    let t: TestApp;
+    let cookie = '';
+    let calendarUrl = '';
+    before(async () => {
+      server = await kind.start();
+      t = await startTestApp(testEngines[0]!, { ALLOW_PRIVATE_NETWORK: 'true' });
+      cookie = String((await t.app.inject('/api/v1/me')).headers['set-cookie']).split(';')[0]!;
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/connections/caldav',
+        headers: { cookie },
+        payload: { serverUrl: server.url, username: server.username, password: server.password, mode: 'push' },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      calendarUrl = res.json().targetCalendar.id;
+    });
+    after(async () => {
+      await t?.close();
+      await server?.stop();
+    });
+
+    const auth = () => ({ authorization: `Basic ${Buffer.from(`${server.username}:${server.password}`).toString('base64')}` });
+    async function resources(): Promise<string[]> {
+      const res = await fetch(calendarUrl, { method: 'PROPFIND', headers: { depth: '1', ...auth() } });
+      return [...(await res.text()).matchAll(/<[^>]*href>([^<]+\.ics)</g)].map((m) => new URL(m[1]!, calendarUrl).href);
+    }
+    async function readOnly(): Promise<ICAL.Component> {
+      const [href] = await resources();
+      return new ICAL.Component(ICAL.parse(await (await fetch(href!, { headers: auth() })).text())).getFirstSubcomponent('vevent')!;
+    }
+
+    it('creates the copy, updates it with the new SEQUENCE, and deletes it on cancel', async () => {
+      const e = (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/events',
+          headers: t.auth,
+          payload: { title: 'Chamber music; Schubert', start: '2026-12-12T20:00', end: '2026-12-12T21:30', timezone: 'Europe/Vienna' },
+        })
+      ).json();
+      await t.app.inject({ method: 'POST', url: `/api/v1/me/saved/${e.id}`, headers: { cookie } });
+      await t.services.worker.drain();
+      assert.equal((await resources()).length, 1);
+      let vevent = await readOnly();
+      assert.equal(vevent.getFirstPropertyValue('uid'), e.uid);
+      assert.equal(vevent.getFirstPropertyValue('summary'), 'Chamber music; Schubert');
+      assert.equal(vevent.getFirstPropertyValue('sequence'), 0);
+
+      t.clock.now += 1000;
+      await t.app.inject({ method: 'PATCH', url: `/api/v1/events/${e.id}`, headers: t.auth, payload: { start: '2026-12-12T19:30' } });
+      await t.services.worker.drain();
+      assert.equal((await resources()).length, 1, 'updated in place');
+      vevent = await readOnly();
+      assert.equal(vevent.getFirstPropertyValue('sequence'), 1);
+      assert.equal(String(vevent.getFirstPropertyValue('dtstart')), '2026-12-12T19:30:00');
+
+      t.clock.now += 1000;
+      await t.app.inject({ method: 'POST', url: `/api/v1/events/${e.id}/cancel`, headers: t.auth });
+      await t.services.worker.drain();
+      assert.equal((await resources()).length, 0, 'removed on cancel');
+    });
+  });
+}
