@@ -1,4 +1,4 @@
-import { tzlib_get_ical_block } from 'timezones-ical-library';
+import { tzlib_get_ical_block, tzlib_get_timezones } from 'timezones-ical-library';
 import { paramValue } from './text.ts';
 
 // VTIMEZONE blocks come from timezones-ical-library (tzurl data: current rules as RRULE-based
@@ -13,11 +13,14 @@ export interface TimeZoneBlock {
 }
 
 const cache = new Map<string, TimeZoneBlock | null>();
+// Asking the library about a name it does not know makes it print to the console; ask only
+// about names on its list.
+const KNOWN = new Set<string>(tzlib_get_timezones() as string[]);
 
 export function vtimezoneFor(zone: string): TimeZoneBlock | null {
   let block = cache.get(zone);
   if (block === undefined) {
-    const found = tzlib_get_ical_block(zone);
+    const found = KNOWN.has(zone) ? tzlib_get_ical_block(zone) : null;
     const [text, tzidParam] = Array.isArray(found) ? found : [];
     block =
       text && tzidParam?.startsWith('TZID=')

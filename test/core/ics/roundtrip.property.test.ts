@@ -106,6 +106,8 @@ describe('serializer round trip through ical.js (property-based)', () => {
           const start = v.getFirstProperty('dtstart')!;
           if (e.allDay) {
             assert.equal(String(start.getFirstValue()), e.start);
+            assert.equal(String(v.getFirstPropertyValue('dtend')), e.end, 'exclusive end date');
+            assert.equal(start.type, 'date');
           } else {
             const dtstart = start.getFirstValue() as ICAL.Time;
             const dtend = v.getFirstPropertyValue('dtend') as ICAL.Time;
