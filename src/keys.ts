@@ -27,7 +27,7 @@ if (command === 'new') {
     const key = prependKeyToFile(config);
     process.stdout.write(`added key ${key.id} to ${keyFilePath(config)}\n`);
   }
-  const database = openDatabase({ url: config.databaseUrl });
+  const database = openDatabase({ url: config.databaseUrl, schema: config.databaseSchema ?? undefined });
   try {
     await migrateToLatest(database);
     const vault = createTokenVault(loadVaultKeys(config));

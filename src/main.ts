@@ -9,7 +9,7 @@ import { seedDemoEvents } from './app/demo-data.ts';
 import { redactUrl } from './infra/logger.ts';
 
 const config = loadConfig();
-const database = openDatabase({ url: config.databaseUrl });
+const database = openDatabase({ url: config.databaseUrl, schema: config.databaseSchema ?? undefined });
 await migrateToLatest(database);
 
 const adminToken = config.adminToken ?? readOrCreateSecret(config.dataDir, 'admin-token').value;

@@ -72,7 +72,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     copies,
     pushSync,
     /** The push worker; main.ts starts it unless WORKER=false, `npm run worker` runs it alone. */
-    worker: createPushWorker({ outbox, copies, push: pushSync, clock, onOutcome: (o) => metrics.recordPush(o) }),
+    worker: createPushWorker({ outbox, copies, push: pushSync, clock, leaseMs: config.pushLeaseSeconds * 1000, onOutcome: (o) => metrics.recordPush(o) }),
     connections: createConnectionUseCases({
       config,
       connections: connectionRepository,

@@ -6,7 +6,7 @@ import { migrateToLatest } from './infra/db/migrate.ts';
 import { createServices } from './services.ts';
 
 const config = loadConfig();
-const database = openDatabase({ url: config.databaseUrl });
+const database = openDatabase({ url: config.databaseUrl, schema: config.databaseSchema ?? undefined });
 await migrateToLatest(database);
 const services = createServices(config, database);
 services.worker.start();

@@ -7,6 +7,8 @@ export interface Config {
   host: string;
   publicUrl: string;
   databaseUrl: string;
+  /** PostgreSQL schema to use instead of the default search path (DATABASE_SCHEMA). */
+  databaseSchema: string | null;
   /** Where generated secrets (admin token) and the default SQLite file live. */
   dataDir: string;
   /** Null: generate one into dataDir on first start. */
@@ -24,6 +26,8 @@ export interface Config {
   demoData: boolean;
   logLevel: string;
   allowPrivateNetwork: boolean;
+  /** How long a worker holds a claimed job before another worker may take it over. */
+  pushLeaseSeconds: number;
   /** Run the push worker inside the server process (`WORKER=false` when `npm run worker` runs it). */
   worker: boolean;
   /** `npm run sandbox`: providers are local emulators; pages say so. */
@@ -67,6 +71,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     host: env.HOST ?? '0.0.0.0',
     publicUrl,
     databaseUrl,
+    databaseSchema: env.DATABASE_SCHEMA || null,
     dataDir,
     adminToken: env.ADMIN_TOKEN && env.ADMIN_TOKEN.length > 0 ? checkedAdminToken(env.ADMIN_TOKEN) : null,
     sessionSecret: env.SESSION_SECRET && env.SESSION_SECRET.length > 0 ? checkedSessionSecret(env.SESSION_SECRET) : null,
@@ -81,6 +86,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     allowPrivateNetwork: boolSetting(env, 'ALLOW_PRIVATE_NETWORK', false),
     sandbox: boolSetting(env, 'SANDBOX', false),
     worker: boolSetting(env, 'WORKER', true),
+    pushLeaseSeconds: intSetting(env, 'PUSH_LEASE_SECONDS', 60, 1, 3600),
     tokenEncryptionKeys: env.TOKEN_ENCRYPTION_KEYS || null,
     google: {
       clientId: env.GOOGLE_CLIENT_ID || null,

@@ -34,7 +34,8 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
   let origin = '';
   const calendars = new Map<string, GoogleCalendar>();
   /** Statuses the next API calls answer with, in order ('429', '403', '500', '503'). */
-  const faults: { queue: string[] } = { queue: [] };
+  /** Scripted answers for the next API calls, and a delay that keeps requests in flight. */
+  const faults: { queue: string[]; delayMs: number } = { queue: [], delayMs: 0 };
   const requests: string[] = [];
   const oauth = createOAuthServer({
     clients: options.clients,
@@ -57,6 +58,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
   const events = createGoogleEvents(send, googleError);
 
   async function calendarApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
     const fault = faults.queue.shift();
     if (fault === '429') return send(res, 429, googleError(429, 'rateLimitExceeded', 'Rate Limit Exceeded'), { 'retry-after': '1' });
     if (fault === '403') return send(res, 403, googleError(403, 'rateLimitExceeded', 'Rate Limit Exceeded'));
