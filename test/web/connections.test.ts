@@ -73,6 +73,20 @@ describe('connecting calendars in Chromium', { skip: browserSkip() || radicale.s
     await p.locator('.connection').filter({ hasText: 'CalDAV' }).getByText('(nina)').waitFor();
     await p.screenshot({ path: path.join(shots, 'connections.png'), fullPage: true });
     assert.equal((await t.database.db.selectFrom('connections').selectAll().execute()).length, 2);
+
+    // One click on the event page: saved, and pushed to the connected calendars.
+    const event = (
+      await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: t.auth, payload: { title: 'Kept in sync', start: '2027-01-15T18:00', end: '2027-01-15T19:00', timezone: 'Europe/Berlin' } })
+    ).json();
+    await p.goto(`${t.baseUrl}/events/${event.slug}`);
+    await p.getByRole('button', { name: /Save and add to Google \+ your CalDAV calendar \(kept in sync\)/ }).click();
+    await p.getByText(/on its way to Google and your CalDAV calendar/).waitFor();
+    await t.services.worker.drain();
+    await p.reload();
+    await p.getByRole('list', { name: 'In your connected calendars' }).getByText('Google: synced').waitFor();
+    await p.getByText('your CalDAV calendar: synced').waitFor();
+    assert.ok([...google.events.values()].some((e) => e.summary === 'Kept in sync' && e.status === 'confirmed'));
+    await p.screenshot({ path: path.join(shots, 'event-kept-in-sync.png') });
     await p.close();
   });
 });

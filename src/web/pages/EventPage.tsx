@@ -1,7 +1,24 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type AddLink, type EventJson, type MeJson } from '../api.ts';
+import { api, ApiError, type AddLink, type ConnectionJson, type EventJson, type MeJson } from '../api.ts';
 import { AddToCalendarMenu } from '../components/AddToCalendarMenu.tsx';
 import { formatWhen, viewerZone } from '../format.ts';
+
+interface SyncItem {
+  eventId: string;
+  connectionId: string;
+  kind: string;
+  state: string;
+  lastError: string | null;
+}
+
+const PROVIDER: Record<string, string> = { google: 'Google', microsoft: 'Outlook', caldav: 'your CalDAV calendar' };
+const SYNC_LABEL: Record<string, string> = {
+  synced: 'synced',
+  pending: 'pending',
+  failed: 'failed',
+  removed: 'removed',
+  deleted_by_person: 'you deleted it there; we leave it that way',
+};
 
 export function EventPage({ idOrSlug }: { idOrSlug: string }) {
   const [event, setEvent] = useState<EventJson | null>(null);
@@ -9,6 +26,17 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
   const [saved, setSaved] = useState(false);
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [pushTargets, setPushTargets] = useState<ConnectionJson[]>([]);
+  const [sync, setSync] = useState<SyncItem[]>([]);
+
+  async function loadSync(eventId: string) {
+    const [connections, states] = await Promise.all([
+      api<{ items: ConnectionJson[] }>('/api/v1/me/connections'),
+      api<{ items: SyncItem[] }>('/api/v1/me/sync'),
+    ]);
+    setPushTargets(connections.items.filter((c) => c.mode === 'push' && c.status === 'active'));
+    setSync(states.items.filter((s) => s.eventId === eventId));
+  }
 
   useEffect(() => {
     const key = encodeURIComponent(idOrSlug);
@@ -18,6 +46,7 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
         setLinks(l.add);
         setSaved(me.savedEventIds.includes(e.id));
         document.title = `${e.title} · Calendar Club`;
+        void loadSync(e.id).catch(() => undefined);
       })
       .catch((err) => setError(err instanceof ApiError && err.problem.status === 404 ? 'There is no such event.' : 'The event could not be loaded.'));
   }, [idOrSlug]);
@@ -27,7 +56,14 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
     try {
       await api(`/api/v1/me/saved/${encodeURIComponent(event.id)}`, { method: saved ? 'DELETE' : 'POST' });
       setSaved(!saved);
-      setStatus(saved ? 'Removed from your events.' : 'Saved. It is in your personal feed now.');
+      setStatus(
+        saved
+          ? 'Removed from your events.'
+          : pushTargets.length > 0
+            ? `Saved. It is in your personal feed and on its way to ${pushTargets.map((c) => PROVIDER[c.kind] ?? c.kind).join(' and ')}.`
+            : 'Saved. It is in your personal feed now.',
+      );
+      setTimeout(() => void loadSync(event.id).catch(() => undefined), 1500);
     } catch (err) {
       setStatus(err instanceof ApiError ? (err.problem.detail ?? err.problem.title) : 'Could not save the event.');
     }
@@ -85,7 +121,7 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
         <AddToCalendarMenu links={links} />
         {!cancelled && (
           <button type="button" class="button" aria-pressed={saved} onClick={toggleSave}>
-            {saved ? '★ Saved' : '☆ Save'}
+            {saved ? '★ Saved' : pushTargets.length > 0 ? `☆ Save and add to ${pushTargets.map((c) => PROVIDER[c.kind] ?? c.kind).join(' + ')} (kept in sync)` : '☆ Save'}
           </button>
         )}
         <a class="button" href={event.icsUrl}>
@@ -95,6 +131,16 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
       <p aria-live="polite" class="muted">
         {status}
       </p>
+      {sync.length > 0 && (
+        <ul class="sync-status" aria-label="In your connected calendars">
+          {sync.map((s) => (
+            <li key={s.connectionId}>
+              {PROVIDER[s.kind] ?? s.kind}: {SYNC_LABEL[s.state] ?? s.state}
+              {s.lastError && s.state !== 'synced' ? ` (${s.lastError})` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
     </article>
   );
 }
