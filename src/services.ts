@@ -39,6 +39,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
   const registry = createProviderRegistry(config, tokens, connectionRepository);
   const outbox = createOutboxRepository(database.db, database.engine);
   const copies = createCopyRepository(database.db);
+  metrics.watchQueue(() => outbox.countsByState());
   const pushSync = createPushSync(
     { connections: connectionRepository, copies, events: eventRepository, visitors: visitorRepository, registry, clock },
     config.publicUrl,
@@ -72,7 +73,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     copies,
     pushSync,
     /** The push worker; main.ts starts it unless WORKER=false, `npm run worker` runs it alone. */
-    worker: createPushWorker({ outbox, copies, push: pushSync, clock, leaseMs: config.pushLeaseSeconds * 1000, onOutcome: (o) => metrics.recordPush(o) }),
+    worker: createPushWorker({ outbox, copies, push: pushSync, clock, leaseMs: config.pushLeaseSeconds * 1000, onOutcome: (o, latency) => metrics.recordPush(o, latency) }),
     connections: createConnectionUseCases({
       config,
       connections: connectionRepository,

@@ -18,7 +18,8 @@ export interface PushWorkerOptions {
   batch?: number;
   idleMs?: number;
   policy?: FailurePolicyOptions;
-  onOutcome?: (outcome: string) => void;
+  /** Every job's outcome; `latencySeconds` (change committed -> copy updated) on success. */
+  onOutcome?: (outcome: string, latencySeconds?: number) => void;
   log?: { warn(o: object, msg: string): void };
 }
 
@@ -29,13 +30,13 @@ export function createPushWorker(o: PushWorkerOptions) {
   let running = false;
   let stopped: Promise<void> = Promise.resolve();
 
-  async function runJob(job: { id: string; kind: string; payload: unknown; attempts: number }): Promise<void> {
+  async function runJob(job: { id: string; kind: string; payload: unknown; attempts: number; createdAt: number }): Promise<void> {
     if (job.kind !== PUSH_JOB) return void (await o.outbox.deadLetter(job.id, owner, `unknown job kind ${job.kind}`, clock()));
     const { connectionId, eventId } = job.payload as PushTarget;
     try {
       const outcome = await o.push.reconcile(connectionId, eventId);
       await o.outbox.complete(job.id, owner);
-      o.onOutcome?.(outcome);
+      o.onOutcome?.(outcome, (clock() - job.createdAt) / 1000);
     } catch (error) {
       const e = error instanceof ProviderError ? error : new ProviderError('temporary', (error as Error).message ?? 'failed');
       const decision = decideOnFailure({ code: e.code, message: e.message, retryAfterMs: e.retryAfterMs, operation: 'update', attempt: job.attempts, now: clock() }, o.policy ?? DEFAULT_FAILURE_POLICY);

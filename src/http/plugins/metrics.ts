@@ -42,6 +42,23 @@ export function createMetrics() {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const pushLatency = new Histogram({
+    name: 'push_latency_seconds',
+    help: 'From the change being committed to the copy being written at the provider.',
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  let queueDepth: () => Promise<Record<string, number>> = async () => ({});
+  new Gauge({
+    name: 'push_queue_jobs',
+    help: 'Outbox jobs by state (ready, leased, parked, dead).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [state, n] of Object.entries(await queueDepth().catch(() => ({})))) this.set({ state }, n);
+    },
+  });
   const notModifiedRatio = new Gauge({
     name: 'feed_not_modified_ratio',
     help: 'Share of feed responses that were 304 Not Modified since the process started.',
@@ -59,7 +76,13 @@ export function createMetrics() {
     recordFeedResponse: (feed: string, status: number) => feedResponses.inc({ feed, status }),
     recordRender: (seconds: number) => feedRender.observe(seconds),
     recordAdd: (target: string) => adds.inc({ target }),
-    recordPush: (outcome: string) => pushes.inc({ outcome }),
+    recordPush: (outcome: string, latencySeconds?: number) => {
+      pushes.inc({ outcome });
+      if (latencySeconds !== undefined && outcome !== 'unchanged' && outcome !== 'skipped') pushLatency.observe(latencySeconds);
+    },
+    watchQueue: (depth: () => Promise<Record<string, number>>) => {
+      queueDepth = depth;
+    },
     /** Counts every response by its route template (never the raw URL, which may hold a token). */
     install(app: FastifyInstance) {
       app.addHook('onResponse', async (request, reply) => {

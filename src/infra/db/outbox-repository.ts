@@ -12,6 +12,8 @@ export interface Job {
   orderingKey: string;
   attempts: number;
   lastError: string | null;
+  /** When the change that caused it was committed (epoch ms). */
+  createdAt: number;
 }
 
 const toJob = (r: Selectable<OutboxJobsTable>): Job => ({
@@ -21,6 +23,7 @@ const toJob = (r: Selectable<OutboxJobsTable>): Job => ({
   orderingKey: r.ordering_key,
   attempts: Number(r.attempts),
   lastError: r.last_error,
+  createdAt: Number(r.created_at),
 });
 
 export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
