@@ -19,6 +19,7 @@ import { createOutboxRepository } from './infra/db/outbox-repository.ts';
 import { createCopyRepository } from './infra/db/copy-repository.ts';
 import { createPushSync } from './app/push-sync.ts';
 import { createPushWorker } from './worker/push-worker.ts';
+import { createConflictUseCases } from './app/conflicts.ts';
 import { createFeedService } from './app/feeds.ts';
 import { createMetrics } from './http/plugins/metrics.ts';
 
@@ -40,6 +41,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
   const outbox = createOutboxRepository(database.db, database.engine);
   const copies = createCopyRepository(database.db);
   metrics.watchQueue(() => outbox.countsByState());
+  const conflicts = createConflictUseCases({ db: database.db, connections: connectionRepository, events: eventRepository, registry, clock });
   const pushSync = createPushSync(
     { connections: connectionRepository, copies, events: eventRepository, visitors: visitorRepository, registry, clock },
     config.publicUrl,
@@ -73,7 +75,8 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     copies,
     pushSync,
     /** The push worker; main.ts starts it unless WORKER=false, `npm run worker` runs it alone. */
-    worker: createPushWorker({ outbox, copies, push: pushSync, clock, leaseMs: config.pushLeaseSeconds * 1000, onOutcome: (o, latency) => metrics.recordPush(o, latency) }),
+    worker: createPushWorker({ outbox, copies, push: pushSync, clock, leaseMs: config.pushLeaseSeconds * 1000, onOutcome: (o, latency) => metrics.recordPush(o, latency), onCalendarChanged: (id) => conflicts.forget(id) }),
+    conflicts,
     connections: createConnectionUseCases({
       config,
       connections: connectionRepository,

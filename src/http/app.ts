@@ -13,6 +13,7 @@ import { downloadRoutes } from './routes/downloads.ts';
 import { healthRoutes } from './routes/health.ts';
 import { linkRoutes } from './routes/links.ts';
 import { syncRoutes } from './routes/sync.ts';
+import { conflictRoutes } from './routes/conflicts.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { webRoutes } from './routes/web.ts';
 import { meRoutes } from './routes/me.ts';
@@ -89,6 +90,7 @@ export async function buildApp({ services, adminToken, sessionSecret, logger = t
   });
   await app.register(meRoutes, { visitors: services.visitors, currentVisitor, publicUrl: config.publicUrl });
   await app.register(connectionRoutes, { connections: services.connections, currentVisitor, publicUrl: config.publicUrl, sandbox: config.sandbox });
+  await app.register(conflictRoutes, { conflicts: services.conflicts, currentVisitor });
   await app.register(syncRoutes, { copies: services.copies, events: services.events, currentVisitor, adminOnly });
   await app.register(linkRoutes, {
     events: services.events,

@@ -31,7 +31,7 @@ export function withoutOwnCopies(busy: BusyBlock[], ownCopies: { connectionId: s
   return busy.filter(
     (b) =>
       !ownCopies.some(
-        (c) => c.connectionId === b.connectionId && (b.remoteEventId !== undefined ? c.remoteId !== null && b.remoteEventId.endsWith(c.remoteId) : c.start === b.start && c.end === b.end),
+        (c) => c.connectionId === b.connectionId && (b.remoteEventId !== undefined ? b.remoteEventId === c.remoteId : c.start === b.start && c.end === b.end),
       ),
   );
 }

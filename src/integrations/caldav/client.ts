@@ -165,7 +165,9 @@ export function createCalDavProvider(o: CalDavOptions): CalendarProvider & { dis
           }
         }
         const res = await request('REPORT', calendarId, 'read events', { ...xml, depth: '1' }, calendarQueryBody(from, to));
-        intervals.push(...busyFromEvents(parseMultistatus(await res.text()), from, to));
+        // Absolute resource URLs, the same form as the remote ids of the copies we push.
+        const objects = parseMultistatus(await res.text()).map((o) => ({ ...o, href: new URL(o.href, calendarId).href }));
+        intervals.push(...busyFromEvents(objects, from, to));
       }
       return intervals.sort((a, b) => a.start - b.start);
     },

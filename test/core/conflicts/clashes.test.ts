@@ -30,8 +30,9 @@ describe('clashes', () => {
     const copy = { connectionId: 'g', remoteId: 'cc123', start: at('2026-12-03T18:30:00Z'), end: at('2026-12-03T21:00:00Z') };
     const busyByTime = [{ connectionId: 'g', start: copy.start, end: copy.end }, { connectionId: 'g', start: at('2026-12-03T20:00:00Z'), end: at('2026-12-03T20:30:00Z') }];
     assert.deepEqual(withoutOwnCopies(busyByTime, [copy]), [busyByTime[1]]);
-    const busyById = [{ connectionId: 'g', start: copy.start, end: copy.end + 60_000, remoteEventId: 'https://dav.test/cal/cc123' }];
+    const busyById = [{ connectionId: 'g', start: copy.start, end: copy.end + 60_000, remoteEventId: 'cc123' }];
     assert.deepEqual(withoutOwnCopies(busyById, [copy]), []);
+    assert.equal(withoutOwnCopies([{ ...busyById[0]!, remoteEventId: 'other' }], [copy]).length, 1, 'another event at any time still counts');
     assert.equal(withoutOwnCopies([{ ...busyByTime[0]!, connectionId: 'other' }], [copy]).length, 1, 'only on the same connection');
   });
 
