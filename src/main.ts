@@ -3,19 +3,27 @@ import { loadConfig } from './infra/config.ts';
 import { openDatabase } from './infra/db/database.ts';
 import { migrateToLatest } from './infra/db/migrate.ts';
 import { readOrCreateSecret } from './infra/secret-file.ts';
-import { createServices } from './services.ts';
+import { createServices, type ServiceLog } from './services.ts';
 import { buildApp } from './http/app.ts';
 import { seedDemoEvents } from './app/demo-data.ts';
 import { redactUrl } from './infra/logger.ts';
 
 const config = loadConfig();
-const database = openDatabase({ url: config.databaseUrl, schema: config.databaseSchema ?? undefined });
+// The server's logger exists only once the app does; until then warnings go nowhere.
+let appLog: ServiceLog | undefined;
+const log: ServiceLog = { warn: (details, message) => appLog?.warn(details, message) };
+const database = openDatabase({
+  url: config.databaseUrl,
+  schema: config.databaseSchema ?? undefined,
+  onIdleConnectionError: (err) => log.warn({ err }, 'a database connection dropped'),
+});
 await migrateToLatest(database);
 
 const adminToken = config.adminToken ?? readOrCreateSecret(config.dataDir, 'admin-token').value;
 const sessionSecret = config.sessionSecret ?? readOrCreateSecret(config.dataDir, 'session-secret', 32).value;
-const services = createServices(config, database);
+const services = createServices(config, database, Date.now, log);
 const app = await buildApp({ services, adminToken, sessionSecret });
+appLog = app.log;
 
 if (config.demoData && (await services.eventRepository.countAll()) === 0) {
   const n = await seedDemoEvents(services.events);

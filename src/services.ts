@@ -15,6 +15,7 @@ import { createReloadingVault, loadVaultKeys } from './infra/crypto/vault-keys.t
 import { createTokenLifecycle } from './integrations/oauth/token-lifecycle.ts';
 import { refreshTokens, type OAuthKind } from './integrations/oauth/flow.ts';
 import { createProviderRegistry } from './integrations/registry.ts';
+import { createRequestGate } from './infra/db/request-gate.ts';
 import { createOutboxRepository } from './infra/db/outbox-repository.ts';
 import { createCopyRepository } from './infra/db/copy-repository.ts';
 import { createPushSync } from './app/push-sync.ts';
@@ -26,7 +27,12 @@ import { createMetrics } from './http/plugins/metrics.ts';
 export const PRODUCT_ID = '-//Calendar Club//Calendar Club 1.0//EN';
 
 /** Everything the HTTP layer and the worker use, built from configuration and a database. */
-export function createServices(config: Config, database: DatabaseHandle, clock: () => number = Date.now) {
+/** Where the worker reports what went wrong outside a request (a pino logger fits). */
+export interface ServiceLog {
+  warn(details: object, message: string): void;
+}
+
+export function createServices(config: Config, database: DatabaseHandle, clock: () => number = Date.now, log?: ServiceLog) {
   const eventRepository = createEventRepository(database.db);
   const visitorRepository = createVisitorRepository(database.db);
   const metrics = createMetrics();
@@ -37,7 +43,9 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     refresherFor: (kind) => (refreshToken) => refreshTokens(config, kind as OAuthKind, refreshToken),
     clock,
   });
-  const registry = createProviderRegistry(config, tokens, connectionRepository);
+  // A slot outlives any request (the provider deadline) before a dead process's slot is reused.
+  const gate = createRequestGate(database.db, database.engine, { slotLeaseMs: config.providerTimeoutMs + 5_000 }); // real time: it really waits
+  const registry = createProviderRegistry(config, tokens, connectionRepository, gate);
   const outbox = createOutboxRepository(database.db, database.engine);
   const copies = createCopyRepository(database.db);
   metrics.watchQueue(() => outbox.countsByState());
@@ -63,6 +71,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
   return {
     config,
     database,
+    clock,
     metrics,
     settingsFingerprint,
     eventRepository,
@@ -75,7 +84,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     copies,
     pushSync,
     /** The push worker; main.ts starts it unless WORKER=false, `npm run worker` runs it alone. */
-    worker: createPushWorker({ outbox, copies, push: pushSync, clock, leaseMs: config.pushLeaseSeconds * 1000, onOutcome: (o, latency) => metrics.recordPush(o, latency), onCalendarChanged: (id) => conflicts.forget(id) }),
+    worker: createPushWorker({ outbox, copies, push: pushSync, clock, leaseMs: config.pushLeaseSeconds * 1000, onOutcome: (o, latency) => metrics.recordPush(o, latency), onCalendarChanged: (id) => conflicts.forget(id), log }),
     conflicts,
     connections: createConnectionUseCases({
       config,

@@ -57,7 +57,12 @@ export function createPushSync(d: PushSyncDeps, publicUrl: string) {
       const now = clock();
 
       if (!wanted) {
-        if (!hasCopy || !copy?.remoteId) return 'skipped';
+        if (!hasCopy || !copy?.remoteId) {
+          // Never made (it was cancelled or unsaved while its create was still being retried):
+          // the copy is not "pending" any more, there is simply nothing to do.
+          if (copy && (copy.state === 'pending' || copy.state === 'failed')) await d.copies.put({ ...copy, state: 'removed', lastError: null, updatedAt: now });
+          return 'skipped';
+        }
         const provider = await d.registry.forConnection(connection);
         try {
           await provider.deleteEvent(copy.calendarId ?? '', { remoteId: copy.remoteId, etag: null });

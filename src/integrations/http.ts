@@ -23,6 +23,7 @@ export async function providerFetch(r: ProviderRequest): Promise<ProviderRespons
   if (r.accessToken) headers.authorization = `Bearer ${r.accessToken}`;
   if (r.json !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
+  let text: string;
   try {
     response = await fetch(r.url, {
       method: r.method,
@@ -31,11 +32,12 @@ export async function providerFetch(r: ProviderRequest): Promise<ProviderRespons
       signal: AbortSignal.timeout(r.timeoutMs ?? 15_000),
       redirect: 'error',
     });
+    // The deadline covers the body too: an answer whose body never comes is a timeout.
+    text = await response.text();
   } catch (error) {
     const timedOut = (error as Error).name === 'TimeoutError';
     throw new ProviderError('temporary', `${r.method} ${pathOf(r.url)}: ${timedOut ? 'timed out' : 'network error'}`, { cause: error });
   }
-  const text = await response.text();
   let body: unknown = text;
   if (text && (response.headers.get('content-type') ?? '').includes('json')) {
     try {

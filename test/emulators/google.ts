@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { listenLocal } from './listen.ts';
+import { createFaults, dropAfterHang, nextFault, withholdAnswer } from './faults.ts';
 import { createOAuthServer, readBody, readForm, type OAuthClient } from './oauth-server.ts';
 import { createGoogleEvents, type GoogleEvent } from './google-events.ts';
 
@@ -33,9 +34,7 @@ function googleError(code: number, reason: string, message: string) {
 export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
   let origin = '';
   const calendars = new Map<string, GoogleCalendar>();
-  /** Statuses the next API calls answer with, in order ('429', '403', '500', '503'). */
-  /** Scripted answers for the next API calls, and a delay that keeps requests in flight. */
-  const faults: { queue: string[]; delayMs: number } = { queue: [], delayMs: 0 };
+  const faults = createFaults();
   const requests: string[] = [];
   const oauth = createOAuthServer({
     clients: options.clients,
@@ -59,7 +58,10 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
 
   async function calendarApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
     if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
-    const fault = faults.queue.shift();
+    const fault = nextFault(faults);
+    if (fault === 'timeout') return dropAfterHang(faults, req);
+    if (fault === 'timeout-after-write') withholdAnswer(faults, req, res);
+    if (fault === '400') return send(res, 400, googleError(400, 'invalid', 'Invalid value'));
     if (fault === '429') return send(res, 429, googleError(429, 'rateLimitExceeded', 'Rate Limit Exceeded'), { 'retry-after': '1' });
     if (fault === '403') return send(res, 403, googleError(403, 'rateLimitExceeded', 'Rate Limit Exceeded'));
     if (fault === '500' || fault === '503') return send(res, Number(fault), googleError(Number(fault), 'backendError', 'Backend Error'));

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { listenLocal } from './listen.ts';
+import { createFaults, dropAfterHang, nextFault, withholdAnswer } from './faults.ts';
 import { createOAuthServer, readBody, readForm, type OAuthClient } from './oauth-server.ts';
 import { createGraphEvents, type GraphEvent } from './microsoft-events.ts';
 
@@ -30,8 +31,10 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions) 
   let origin = '';
   const calendars = new Map<string, GraphCalendar>();
   /** Scripted answers for the next Graph calls, and a delay that keeps requests in flight. */
-  const faults: { queue: string[]; delayMs: number } = { queue: [], delayMs: 0 };
+  const faults = createFaults();
   const inFlight = new Map<string, number>();
+  /** The most requests one mailbox had in flight, and how many were refused for it. */
+  const stats = { mostInFlight: 0, mailboxThrottled: 0 };
   const requests: string[] = [];
   const oauth = createOAuthServer({
     clients: options.clients,
@@ -61,15 +64,20 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions) 
   const events = createGraphEvents(send, graphError);
 
   async function graph(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
-    const fault = faults.queue.shift();
+    const fault = nextFault(faults);
+    if (fault === 'timeout') return dropAfterHang(faults, req);
+    if (fault === 'timeout-after-write') withholdAnswer(faults, req, res);
+    if (fault === '400') return send(res, 400, graphError('ErrorInvalidRequest', 'The request is invalid.'));
     if (fault === '429') return send(res, 429, graphError('TooManyRequests', 'Too many requests'), { 'retry-after': '2' });
     if (fault === '500' || fault === '503') return send(res, Number(fault), graphError('ServiceNotAvailable', 'Service unavailable'));
     const token = oauth.authenticate(req);
     if (!token) return send(res, 401, graphError('InvalidAuthenticationToken', 'Access token has expired or is not yet valid.'));
     // At most 4 requests in flight per mailbox (MailboxConcurrency).
     const busy = inFlight.get(token.email) ?? 0;
+    if (busy >= 4) stats.mailboxThrottled++;
     if (busy >= 4) return send(res, 429, graphError('ApplicationThrottled', 'MailboxConcurrency limit exceeded'), { 'retry-after': '1' });
     inFlight.set(token.email, busy + 1);
+    stats.mostInFlight = Math.max(stats.mostInFlight, busy + 1);
     try {
       if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
       return await graphCall(req, res, url, token);
@@ -140,6 +148,7 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions) 
     events: events.events,
     creates: events.creates,
     faults,
+    stats,
     requests,
     close: listening.close,
   };

@@ -20,8 +20,8 @@ export interface TestApp {
 }
 
 /** The whole app on a fresh database of `engine`, with a controllable clock. */
-export async function startTestApp(engine: TestEngine, env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await engine.open();
+export async function startTestApp(engine: TestEngine, env: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<TestApp> {
+  const database = await engine.open({ url: options.databaseUrl });
   const config = loadConfig({ PUBLIC_URL: 'https://cal.example.test', DATABASE_URL: 'file::memory:', TOKEN_ENCRYPTION_KEYS: TEST_VAULT_KEYS, ...env });
   const clock = { now: Date.now() };
   const services = createServices(config, database, () => clock.now);

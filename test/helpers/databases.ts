@@ -10,8 +10,8 @@ export interface TestEngine {
   name: Engine;
   /** Set when the engine is not available here; pass to describe/it as `skip`. */
   skip: string | false;
-  /** A fresh, migrated, empty database. */
-  open(): Promise<TestDatabase>;
+  /** A fresh, migrated, empty database; PostgreSQL through `url` when given (e.g. a proxy). */
+  open(options?: { url?: string }): Promise<TestDatabase>;
 }
 
 export interface TestDatabase extends DatabaseHandle {
@@ -51,9 +51,9 @@ export const testEngines: TestEngine[] = [
   {
     name: 'postgres',
     skip: pgUrl ? false : 'TEST_DATABASE_URL is not set',
-    async open() {
+    async open(options = {}) {
       const schema = `cc_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-      const handle = openDatabase({ url: pgUrl!, schema });
+      const handle = openDatabase({ url: options.url ?? pgUrl!, schema });
       await withSchemaLock(async (admin) => {
         await admin.query(`create schema ${schema}`);
         await migrateToLatest(handle);

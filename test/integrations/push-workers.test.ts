@@ -5,6 +5,8 @@ import path from 'node:path';
 import { testEngines } from '../helpers/databases.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google.ts';
+import { startMicrosoftEmulator, type MicrosoftEmulator } from '../emulators/microsoft.ts';
+import { connectThroughEmulator } from '../helpers/connect.ts';
 
 // Several worker processes on PostgreSQL share the outbox; one is killed with SIGKILL in the
 // middle of a fan-out. Afterwards every saved event is in the calendar exactly once.
@@ -15,6 +17,7 @@ const pg = testEngines.find((e) => e.name === 'postgres')!;
 
 describe('worker processes sharing the outbox on PostgreSQL', { skip: pg.skip }, () => {
   let google: GoogleEmulator;
+  let microsoft: MicrosoftEmulator;
   let t: TestApp;
   const workers: ChildProcess[] = [];
   const env: Record<string, string> = {
@@ -26,13 +29,16 @@ describe('worker processes sharing the outbox on PostgreSQL', { skip: pg.skip },
 
   before(async () => {
     google = await startGoogleEmulator({ clients: [{ clientId: 'g', clientSecret: 's', redirectUris: [`${PUBLIC}/connect/google/callback`] }] });
+    microsoft = await startMicrosoftEmulator({ clients: [{ clientId: 'm', clientSecret: 's', redirectUris: [`${PUBLIC}/connect/microsoft/callback`] }] });
     Object.assign(env, { GOOGLE_ACCOUNTS_URL: google.url, GOOGLE_OAUTH2_URL: google.url, GOOGLE_API_URL: google.url });
+    Object.assign(env, { MICROSOFT_CLIENT_ID: 'm', MICROSOFT_CLIENT_SECRET: 's', MICROSOFT_LOGIN_URL: microsoft.url, MICROSOFT_GRAPH_URL: microsoft.url });
     t = await startTestApp(pg, env);
   });
   after(async () => {
     for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
     await t?.close();
     await google?.close();
+    await microsoft?.close();
   });
 
   function startWorker(): ChildProcess {
@@ -85,5 +91,24 @@ describe('worker processes sharing the outbox on PostgreSQL', { skip: pg.skip },
     assert.ok([...google.inserts.values()].every((n) => n === 1), 'no event inserted twice');
     const copies = await t.database.db.selectFrom('pushed_copies').select('state').execute();
     assert.equal(copies.filter((c) => c.state === 'synced').length, COUNT);
+  });
+
+  it('keeps one mailbox at 4 requests in flight, however many workers push to it', async () => {
+    const { cookie } = await connectThroughEmulator(t, 'microsoft');
+    const COUNT = 24;
+    for (let i = 0; i < COUNT; i++) {
+      const e = await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: t.auth, payload: { title: `Talk ${i}`, start: '2026-12-21T18:00', end: '2026-12-21T19:00', timezone: 'UTC' } });
+      await t.app.inject({ method: 'POST', url: `/api/v1/me/saved/${e.json().id}`, headers: { cookie } });
+    }
+    // Slow answers (longer than the pacing interval) keep requests in flight: three workers
+    // would send up to 12 at once without the gate.
+    microsoft.faults.delayMs = 400;
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGTERM');
+    for (let i = 0; i < 3; i++) startWorker();
+    await until(async () => Object.keys(await t.services.outbox.countsByState()).length === 0, 60_000, 'the outbox to drain');
+    assert.equal([...microsoft.events.values()].filter((e) => String(e.subject).startsWith('Talk ')).length, COUNT);
+    assert.ok([...microsoft.creates.values()].every((n) => n === 1), 'no event created twice');
+    assert.ok(microsoft.stats.mostInFlight <= 4, `${microsoft.stats.mostInFlight} requests were in flight for one mailbox`);
+    assert.equal(microsoft.stats.mailboxThrottled, 0, 'Graph never had to refuse a request for concurrency');
   });
 });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
+import { failedCopies, requeueFailedCopies } from './push-jobs.ts';
 
 export type CopyState = 'pending' | 'synced' | 'removed' | 'deleted_by_person' | 'failed';
 
@@ -75,6 +76,29 @@ export function createCopyRepository(db: Kysely<Database>) {
         .select(['pushed_copies.event_id as eventId', 'pushed_copies.connection_id as connectionId', 'connections.kind as kind', 'pushed_copies.state as state', 'pushed_copies.last_error as lastError'])
         .where('connections.visitor_id', '=', visitorId)
         .execute();
+    },
+
+    /** Failed copies matching `filter` get a fresh try; returns how many. */
+    async retryFailed(filter: { eventId?: string; visitorId?: string; connectionId?: string }, now: number): Promise<number> {
+      return db.transaction().execute(async (trx) => {
+        const targets = await failedCopies(trx, filter);
+        await requeueFailedCopies(trx, targets, now);
+        return targets.length;
+      });
+    },
+
+    /** The dead-letter list of one event, for its organizer: which kind of calendar and why. */
+    async failuresForEvent(eventId: string): Promise<{ kind: string; reason: string | null; since: number }[]> {
+      const rows = await db
+        .selectFrom('pushed_copies')
+        .innerJoin('connections', 'connections.id', 'pushed_copies.connection_id')
+        .select(['connections.kind as kind', 'pushed_copies.last_error as reason', 'pushed_copies.updated_at as since'])
+        .where('pushed_copies.event_id', '=', eventId)
+        .where('pushed_copies.state', '=', 'failed')
+        .orderBy('pushed_copies.updated_at', 'desc')
+        .limit(100)
+        .execute();
+      return rows.map((r) => ({ kind: r.kind, reason: r.reason, since: Number(r.since) }));
     },
 
     async countsForEvent(eventId: string): Promise<Record<string, number>> {

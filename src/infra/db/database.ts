@@ -19,6 +19,7 @@ export interface DatabaseOptions {
   url: string;
   /** PostgreSQL only: run everything inside this schema (tests give each run its own). */
   schema?: string;
+  onIdleConnectionError?: (error: Error) => void;
 }
 
 // BIGINT (int8) holds epoch milliseconds, far inside Number's exact range.
@@ -43,6 +44,11 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     types: pgTypes,
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
   });
+  // A connection the server drops (a restart, a failover) emits 'error', idle or checked out
+  // between two queries; with no listener that would end the process. The next query on it
+  // fails normally, and the pool throws dead connections away and opens new ones.
+  pool.on('error', (error) => options.onIdleConnectionError?.(error));
+  pool.on('connect', (client) => client.on('error', (error) => options.onIdleConnectionError?.(error)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', schema: options.schema, close: () => db.destroy() };
 }

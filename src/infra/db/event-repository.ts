@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { CalendarEvent, EventStatus } from '../../core/events/event.ts';
 import { slugify } from '../../core/events/slug.ts';
@@ -78,7 +79,7 @@ export function createEventRepository(db: Kysely<Database>) {
       for (let attempt = 1; ; attempt++) {
         try {
           return await db.transaction().execute(async (trx) => {
-            const stored = { ...event, slug: await freeSlug(trx, event.slug) };
+            const stored = { ...event, slug: await freeSlug(trx, event.slug, attempt) };
             await trx.insertInto('events').values(eventToRow(stored)).execute();
             await linkCategories(trx, stored);
             await bumpFeeds(trx, feedKeysOf(stored), stored.updatedAt);
@@ -180,7 +181,10 @@ function isUniqueViolation(error: unknown): boolean {
   return e.code === '23505' || e.errcode === 2067 || e.errcode === 1555 || /UNIQUE constraint failed/.test(e.message ?? '');
 }
 
-async function freeSlug(trx: Transaction<Database>, base: string): Promise<string> {
+async function freeSlug(trx: Transaction<Database>, slug: string, attempt: number): Promise<string> {
+  // Writers racing for the same title all see the same next free number; after two lost races
+  // a random tail makes sure each of them gets one.
+  const base = attempt > 2 ? `${slug}-${randomBytes(2).toString('hex')}` : slug;
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? base : `${base}-${n}`;
     const taken = await trx.selectFrom('events').select('id').where('slug', '=', candidate).executeTakeFirst();

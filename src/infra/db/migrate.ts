@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002_visitors.ts';
 import * as m0003 from './migrations/0003_connections.ts';
 import * as m0004 from './migrations/0004_outbox.ts';
 import * as m0005 from './migrations/0005_pushed_copies.ts';
+import * as m0006 from './migrations/0006_request_gates.ts';
 
 // Migrations are imported, not read from a folder, so they work the same from any working
 // directory. Add new ones here in order.
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0003_connections': m0003,
   '0004_outbox': m0004,
   '0005_pushed_copies': m0005,
+  '0006_request_gates': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

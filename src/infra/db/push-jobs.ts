@@ -17,12 +17,48 @@ export interface PushTarget {
 /** One connection's jobs share this prefix (to park them, or release them on reconnect). */
 export const connectionJobPrefix = (connectionId: string) => `conn:${connectionId}:`;
 
+/** One copy's jobs run one at a time, in order. */
+export const pushJobKey = (t: PushTarget) => `${connectionJobPrefix(t.connectionId)}${t.eventId}`;
+
 export async function enqueuePushJobs(trx: Kysely<Database>, targets: PushTarget[], now: number): Promise<void> {
   await insertJobs(
     trx,
-    targets.map((t) => ({ kind: PUSH_JOB, payload: t, orderingKey: `${connectionJobPrefix(t.connectionId)}${t.eventId}` })),
+    targets.map((t) => ({ kind: PUSH_JOB, payload: t, orderingKey: pushJobKey(t) })),
     now,
   );
+}
+
+/**
+ * The "retry" button: the copies' dead jobs leave the dead-letter list and a fresh job is
+ * queued for each, in one transaction (the job compares store and copy, so it is safe to run
+ * however the copy stands now).
+ */
+export async function requeueFailedCopies(trx: Kysely<Database>, targets: PushTarget[], now: number): Promise<void> {
+  if (targets.length === 0) return;
+  await trx.deleteFrom('outbox_jobs').where('state', '=', 'dead').where('ordering_key', 'in', targets.map(pushJobKey)).execute();
+  await enqueuePushJobs(trx, targets, now);
+  for (const t of targets) {
+    await trx
+      .updateTable('pushed_copies')
+      .set({ state: 'pending', last_error: 'retrying', updated_at: now })
+      .where('connection_id', '=', t.connectionId)
+      .where('event_id', '=', t.eventId)
+      .where('state', '=', 'failed')
+      .execute();
+  }
+}
+
+/** Failed copies: all of an event's, or one person's (optionally of one event and connection). */
+export async function failedCopies(trx: Kysely<Database>, filter: { eventId?: string; visitorId?: string; connectionId?: string }): Promise<PushTarget[]> {
+  let q = trx
+    .selectFrom('pushed_copies')
+    .innerJoin('connections', 'connections.id', 'pushed_copies.connection_id')
+    .select(['pushed_copies.connection_id as connectionId', 'pushed_copies.event_id as eventId'])
+    .where('pushed_copies.state', '=', 'failed');
+  if (filter.eventId) q = q.where('pushed_copies.event_id', '=', filter.eventId);
+  if (filter.visitorId) q = q.where('connections.visitor_id', '=', filter.visitorId);
+  if (filter.connectionId) q = q.where('pushed_copies.connection_id', '=', filter.connectionId);
+  return q.orderBy('pushed_copies.connection_id').execute();
 }
 
 /** Every push connection whose owner saved the event, or that already holds a copy of it. */

@@ -127,6 +127,18 @@ export interface PushedCopiesTable {
   updated_at: number;
 }
 
+export interface RequestSlotsTable {
+  connection_id: string;
+  slot: number;
+  holder: string | null;
+  held_until: number | null;
+}
+
+export interface RequestPacingTable {
+  connection_id: string;
+  next_at: number;
+}
+
 export interface Database {
   events: EventsTable;
   categories: CategoriesTable;
@@ -140,4 +152,6 @@ export interface Database {
   oauth_states: OAuthStatesTable;
   outbox_jobs: OutboxJobsTable;
   pushed_copies: PushedCopiesTable;
+  request_slots: RequestSlotsTable;
+  request_pacing: RequestPacingTable;
 }

@@ -8,6 +8,7 @@ export interface GoogleProviderOptions {
   apiUrl: string;
   connectionId: string;
   accessToken(): Promise<string>;
+  timeoutMs?: number;
 }
 
 interface GoogleCalendarJson {
@@ -20,7 +21,7 @@ interface GoogleCalendarJson {
 export function createGoogleProvider(o: GoogleProviderOptions): CalendarProvider {
   const base = `${o.apiUrl}/calendar/v3`;
   async function call(method: string, path: string, what: string, json?: unknown, headers?: Record<string, string>): Promise<ProviderResponse> {
-    const res = await providerFetch({ method, url: `${base}${path}`, accessToken: await o.accessToken(), json, headers });
+    const res = await providerFetch({ method, url: `${base}${path}`, accessToken: await o.accessToken(), json, headers, timeoutMs: o.timeoutMs });
     if (res.status >= 400) throw googleError(res, what);
     return res;
   }

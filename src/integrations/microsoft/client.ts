@@ -8,6 +8,7 @@ export interface MicrosoftProviderOptions {
   graphUrl: string;
   connectionId: string;
   accessToken(): Promise<string>;
+  timeoutMs?: number;
 }
 
 interface GraphCalendarJson {
@@ -23,7 +24,7 @@ export function createMicrosoftProvider(o: MicrosoftProviderOptions): CalendarPr
     const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${base}${pathOrUrl}`;
     // Paging links are absolute: never send the token anywhere but Graph.
     if (!url.startsWith(`${base}/`)) throw new ProviderError('permanent', `${what}: refusing to follow a link outside Graph`);
-    const res = await providerFetch({ method, url, accessToken: await o.accessToken(), json, headers });
+    const res = await providerFetch({ method, url, accessToken: await o.accessToken(), json, headers, timeoutMs: o.timeoutMs });
     if (res.status >= 400) throw graphError(res, what);
     return res;
   }
