@@ -1,4 +1,5 @@
-import { findClashes, withoutOwnCopies, type BusyBlock } from '../core/conflicts/clashes.ts';
+import { findClashes, freeEvenings, withoutOwnCopies, type BusyBlock } from '../core/conflicts/clashes.ts';
+import { addDays, formatLocalDate, utcToZoned, zonedToUtcMs, type LocalDateTime } from '../core/time/local-time.ts';
 import type { Connection, ConnectionRepository } from '../infra/db/connection-repository.ts';
 import type { EventRepository } from '../infra/db/event-repository.ts';
 import type { ProviderRegistry } from '../integrations/registry.ts';
@@ -10,6 +11,28 @@ import type { Kysely } from 'kysely';
 // push to that connection); a provider that is down gives "couldn't check", never a false "free".
 
 const CACHE_MS = 5 * 60_000;
+/** What "an evening" means for the free-evening suggestions, in the person's zone. */
+const EVENING = { fromHour: 18, toHour: 23 };
+
+/** Local dates from the one holding `from` to the one holding `to` (at most ~62). */
+function localDays(from: number, to: number, zone: string): string[] {
+  const days: string[] = [];
+  let day: LocalDateTime = { ...utcToZoned(from, zone), hour: 0, minute: 0, second: 0 };
+  const last = formatLocalDate(utcToZoned(to, zone));
+  for (let i = 0; i < 70; i++, day = addDays(day, 1)) {
+    days.push(formatLocalDate(day));
+    if (days.at(-1) === last) break;
+  }
+  return days;
+}
+
+function eveningIn(zone: string) {
+  return (date: string) => {
+    const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+    const at = (hour: number) => zonedToUtcMs({ year, month, day, hour, minute: 0, second: 0 }, zone);
+    return { start: at(EVENING.fromHour), end: at(EVENING.toHour) };
+  };
+}
 
 export interface ConnectionCheck {
   connectionId: string;
@@ -63,7 +86,8 @@ export function createConflictUseCases(d: ConflictsDeps) {
       for (const key of cache.keys()) if (key.startsWith(`${connectionId}\n`)) cache.delete(key);
     },
 
-    async conflicts(visitorId: string, from: number, to: number) {
+    /** `zone`: the person's time zone, for the evenings (a valid IANA name). */
+    async conflicts(visitorId: string, from: number, to: number, zone = 'UTC') {
       const connections = (await d.connections.listForVisitor(visitorId)).filter((c) => c.status === 'active');
       const checks: ConnectionCheck[] = [];
       const busy: BusyBlock[] = [];
@@ -81,6 +105,11 @@ export function createConflictUseCases(d: ConflictsDeps) {
       const mine = withoutOwnCopies(busy, await ownCopies(connections.map((c) => c.id)));
       const clashes = findClashes(events.map((e) => ({ id: e.id, start: e.startUtc, end: e.endUtc })), mine);
       const kindOf = new Map(connections.map((c) => [c.id, c.kind]));
+      // Free evenings only when every calendar answered: a calendar we could not read might be
+      // the busy one. Our own copies count here: an evening with a saved event is not free.
+      const evening = eveningIn(zone);
+      const knowsAll = connections.length > 0 && checks.every((c) => c.status === 'ok');
+      const free = knowsAll ? freeEvenings(localDays(from, to, zone), busy, evening).filter((day) => evening(day).end > clock() && evening(day).start >= from && evening(day).end <= to) : null;
       return {
         items: events
           .filter((e) => clashes.some((x) => x.eventId === e.id))
@@ -92,6 +121,12 @@ export function createConflictUseCases(d: ConflictsDeps) {
               .map((x) => ({ connectionId: x.connectionId, kind: kindOf.get(x.connectionId) ?? 'unknown', start: new Date(x.start).toISOString(), end: new Date(x.end).toISOString() })),
           })),
         checked: checks.sort((a, b) => a.connectionId.localeCompare(b.connectionId)),
+        freeEvenings:
+          free?.map((date) => ({
+            date,
+            // What is on that evening and fits: suggestions from the same data.
+            eventIds: events.filter((e) => !e.allDay && e.startUtc >= evening(date).start && e.startUtc < evening(date).end && !clashes.some((x) => x.eventId === e.id)).map((e) => e.id),
+          })) ?? null,
       };
     },
   };

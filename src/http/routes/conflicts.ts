@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { ConflictUseCases } from '../../app/conflicts.ts';
 import type { CurrentVisitor } from '../plugins/session.ts';
 import { problem, sendProblem } from '../problem.ts';
+import { isKnownTimeZone } from '../../core/time/local-time.ts';
 
 const MAX_RANGE_MS = 62 * 86_400_000;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -16,7 +17,10 @@ export async function conflictRoutes(app: FastifyInstance, deps: { conflicts: Co
       schema: {
         tags: ['conflicts'],
         summary: 'Events in the range that overlap the visitor’s busy times; per connection whether it could be checked',
-        querystring: Type.Object({ from: Type.String({ maxLength: 40 }), to: Type.String({ maxLength: 40 }) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { from: Type.String({ maxLength: 40 }), to: Type.String({ maxLength: 40 }), zone: Type.Optional(Type.String({ maxLength: 64, description: 'The person’s IANA time zone, for the evenings (default UTC)' })) },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({
             items: Type.Array(
@@ -29,24 +33,28 @@ export async function conflictRoutes(app: FastifyInstance, deps: { conflicts: Co
             checked: Type.Array(
               Type.Object({ connectionId: Type.String(), kind: Type.String(), status: Type.String({ description: 'ok | unavailable ("couldn’t check")' }), reason: Type.Optional(Type.String()) }),
             ),
+            freeEvenings: Type.Union([Type.Array(Type.Object({ date: Type.String(), eventIds: Type.Array(Type.String()) })), Type.Null()], {
+              description: 'Evenings (18:00–23:00 in `zone`) with nothing busy, and the events then; null unless every calendar could be read',
+            }),
           }),
           400: { $ref: 'Problem#' },
         },
       },
     },
     async (request, reply) => {
-      const { from, to } = request.query;
+      const { from, to, zone = 'UTC' } = request.query;
       const fromMs = ISO_INSTANT.test(from) ? Date.parse(from) : NaN;
       const toMs = ISO_INSTANT.test(to) ? Date.parse(to) : NaN;
       const errors = [
         ...(Number.isNaN(fromMs) ? [{ field: 'from', message: 'must be an ISO 8601 instant' }] : []),
         ...(Number.isNaN(toMs) ? [{ field: 'to', message: 'must be an ISO 8601 instant' }] : []),
+        ...(isKnownTimeZone(zone) ? [] : [{ field: 'zone', message: 'must be an IANA time zone such as Europe/Berlin' }]),
         ...(!Number.isNaN(fromMs) && !Number.isNaN(toMs) && (toMs <= fromMs || toMs - fromMs > MAX_RANGE_MS) ? [{ field: 'to', message: 'must be after from, at most 62 days later' }] : []),
       ];
       if (errors.length > 0) return sendProblem(reply, problem(400, 'the range is invalid', errors));
       const visitorId = await deps.currentVisitor(request, reply);
       reply.header('Cache-Control', 'private, no-store');
-      return deps.conflicts.conflicts(visitorId, fromMs, toMs);
+      return deps.conflicts.conflicts(visitorId, fromMs, toMs, zone);
     },
   );
 }
