@@ -1,8 +1,10 @@
 import type { EventJson } from '../api.ts';
 import { formatTimeRange } from '../format.ts';
 import { Link } from '../router.tsx';
+import { ClashNote } from '../conflicts/ClashNote.tsx';
+import type { Clash } from '../conflicts/useConflicts.ts';
 
-export function EventCard({ event, saved }: { event: EventJson; saved: boolean }) {
+export function EventCard({ event, saved, clashes = [] }: { event: EventJson; saved: boolean; clashes?: Clash[] }) {
   const cancelled = event.status === 'cancelled';
   return (
     <article class={`card${cancelled ? ' cancelled' : ''}`} data-event-id={event.id}>
@@ -15,6 +17,7 @@ export function EventCard({ event, saved }: { event: EventJson; saved: boolean }
         {cancelled && <span class="badge danger">Cancelled</span>}
         {event.status === 'tentative' && <span class="badge">Tentative</span>}
         {saved && <span class="badge ok">Saved</span>}
+        {!cancelled && <ClashNote clashes={clashes} />}
         {event.categories.map((c) => (
           <span class="tag" key={c}>
             {c}

@@ -2,23 +2,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type AddLink, type ConnectionJson, type EventJson, type MeJson } from '../api.ts';
 import { AddToCalendarMenu } from '../components/AddToCalendarMenu.tsx';
 import { formatWhen, viewerZone } from '../format.ts';
+import { SyncStatus, type SyncItem } from '../components/SyncStatus.tsx';
+import { CALENDAR_NAME as PROVIDER, ClashNote, clashText } from '../conflicts/ClashNote.tsx';
+import { useConflicts } from '../conflicts/useConflicts.ts';
 
-interface SyncItem {
-  eventId: string;
-  connectionId: string;
-  kind: string;
-  state: string;
-  lastError: string | null;
-}
-
-const PROVIDER: Record<string, string> = { google: 'Google', microsoft: 'Outlook', caldav: 'your CalDAV calendar' };
-const SYNC_LABEL: Record<string, string> = {
-  synced: 'synced',
-  pending: 'pending',
-  failed: 'failed',
-  removed: 'removed',
-  deleted_by_person: 'you deleted it there; we leave it that way',
-};
 
 export function EventPage({ idOrSlug }: { idOrSlug: string }) {
   const [event, setEvent] = useState<EventJson | null>(null);
@@ -28,6 +15,9 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
   const [error, setError] = useState<string | null>(null);
   const [pushTargets, setPushTargets] = useState<ConnectionJson[]>([]);
   const [sync, setSync] = useState<SyncItem[]>([]);
+  const [confirmingClash, setConfirmingClash] = useState(false);
+  const conflicts = useConflicts(event?.startsAt ?? null, event?.endsAt ?? null);
+  const clashes = event ? conflicts.clashesOf(event.id) : [];
 
   async function loadSync(eventId: string) {
     const [connections, states] = await Promise.all([
@@ -51,8 +41,11 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
       .catch((err) => setError(err instanceof ApiError && err.problem.status === 404 ? 'There is no such event.' : 'The event could not be loaded.'));
   }, [idOrSlug]);
 
-  async function toggleSave() {
+  async function toggleSave(anyway = false) {
     if (!event) return;
+    // Saving a clashing event is allowed, after saying so once.
+    if (!saved && clashes.length > 0 && !anyway) return setConfirmingClash(true);
+    setConfirmingClash(false);
     try {
       await api(`/api/v1/me/saved/${encodeURIComponent(event.id)}`, { method: saved ? 'DELETE' : 'POST' });
       setSaved(!saved);
@@ -89,6 +82,11 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
         ))}
       </p>
       <h1 id="event-title">{event.title}</h1>
+      {!cancelled && (
+        <p>
+          <ClashNote clashes={clashes} unavailable={conflicts.unavailable} />
+        </p>
+      )}
       <dl class="facts">
         <dt>When</dt>
         <dd>
@@ -120,7 +118,7 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
       <div class="actions">
         <AddToCalendarMenu links={links} />
         {!cancelled && (
-          <button type="button" class="button" aria-pressed={saved} onClick={toggleSave}>
+          <button type="button" class="button" aria-pressed={saved} onClick={() => void toggleSave()}>
             {saved ? '★ Saved' : pushTargets.length > 0 ? `☆ Save and add to ${pushTargets.map((c) => PROVIDER[c.kind] ?? c.kind).join(' + ')} (kept in sync)` : '☆ Save'}
           </button>
         )}
@@ -128,19 +126,21 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
           Download .ics
         </a>
       </div>
+      {confirmingClash && (
+        <div class="banner warn" role="alert">
+          <p>{clashText(clashes)}. Save it anyway?</p>
+          <button type="button" class="button" onClick={() => void toggleSave(true)}>
+            Save anyway
+          </button>{' '}
+          <button type="button" class="button" onClick={() => setConfirmingClash(false)}>
+            Not now
+          </button>
+        </div>
+      )}
       <p aria-live="polite" class="muted">
         {status}
       </p>
-      {sync.length > 0 && (
-        <ul class="sync-status" aria-label="In your connected calendars">
-          {sync.map((s) => (
-            <li key={s.connectionId}>
-              {PROVIDER[s.kind] ?? s.kind}: {SYNC_LABEL[s.state] ?? s.state}
-              {s.lastError && s.state !== 'synced' ? ` (${s.lastError})` : ''}
-            </li>
-          ))}
-        </ul>
-      )}
+      <SyncStatus items={sync} onChange={() => setTimeout(() => event && void loadSync(event.id).catch(() => undefined), 1500)} />
     </article>
   );
 }

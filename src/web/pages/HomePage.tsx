@@ -3,6 +3,9 @@ import { api, type EventJson, type FeedJson, type MeJson } from '../api.ts';
 import { EventCard } from '../components/EventCard.tsx';
 import { SubscribeDialog } from '../components/SubscribeDialog.tsx';
 import { dayKey, eventDay, formatDay } from '../format.ts';
+import { useConflicts } from '../conflicts/useConflicts.ts';
+import { FreeEvenings } from '../conflicts/FreeEvenings.tsx';
+import { CALENDAR_NAME } from '../conflicts/ClashNote.tsx';
 
 type View = 'list' | 'week';
 
@@ -25,6 +28,13 @@ export function HomePage() {
   const [week, setWeek] = useState(() => weekStart(dayKey(new Date().toISOString())));
   const [subscribing, setSubscribing] = useState<FeedJson | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [hideClashing, setHideClashing] = useState(false);
+  // Clashes for the next month (the API allows up to 62 days); fixed for the page view.
+  const [range] = useState(() => {
+    const now = Math.floor(Date.now() / 60_000) * 60_000;
+    return { from: new Date(now).toISOString(), to: new Date(now + 31 * 86_400_000).toISOString() };
+  });
+  const conflicts = useConflicts(range.from, range.to);
 
   useEffect(() => {
     Promise.all([api<{ items: FeedJson[] }>('/api/v1/feeds'), api<MeJson>('/api/v1/me')])
@@ -46,7 +56,7 @@ export function HomePage() {
   }, [category]);
 
   const categories = useMemo(() => feeds.filter((f) => f.key.startsWith('category:')), [feeds]);
-  const shown = events ?? [];
+  const shown = useMemo(() => (events ?? []).filter((e) => !hideClashing || conflicts.clashesOf(e.id).length === 0), [events, hideClashing, conflicts]);
   const byDay = useMemo(() => {
     const groups = new Map<string, EventJson[]>();
     for (const e of shown) groups.set(eventDay(e), [...(groups.get(eventDay(e)) ?? []), e]);
@@ -84,6 +94,19 @@ export function HomePage() {
           </button>
         </div>
       </div>
+      {conflicts.known && (
+        <div class="toolbar">
+          <label class="check">
+            <input type="checkbox" checked={hideClashing} onChange={(e) => setHideClashing((e.target as HTMLInputElement).checked)} /> Hide events that clash with my calendar
+          </label>
+          {conflicts.unavailable.length > 0 && (
+            <p class="muted" role="status">
+              Couldn't check {conflicts.unavailable.map((c) => CALENDAR_NAME[c.kind] ?? c.kind).join(' and ')} just now, so some clashes may not show.
+            </p>
+          )}
+        </div>
+      )}
+      {conflicts.freeEvenings && events && <FreeEvenings evenings={conflicts.freeEvenings} events={events} />}
       {error && <p role="alert">{error}</p>}
       {events === null && !error && <p aria-live="polite">Loading events…</p>}
       {events !== null && view === 'list' && (
@@ -93,7 +116,7 @@ export function HomePage() {
             <section class="day" key={day} aria-label={formatDay(day)}>
               <h2 class="day-title">{formatDay(day)}</h2>
               {list.map((e) => (
-                <EventCard key={e.id} event={e} saved={saved.includes(e.id)} />
+                <EventCard key={e.id} event={e} saved={saved.includes(e.id)} clashes={conflicts.clashesOf(e.id)} />
               ))}
             </section>
           ))}
@@ -115,7 +138,7 @@ export function HomePage() {
               <section class="week-day" key={day} aria-label={formatDay(day)}>
                 <h3>{formatDay(day)}</h3>
                 {(byDay.get(day) ?? []).map((e) => (
-                  <EventCard key={e.id} event={e} saved={saved.includes(e.id)} />
+                  <EventCard key={e.id} event={e} saved={saved.includes(e.id)} clashes={conflicts.clashesOf(e.id)} />
                 ))}
               </section>
             ))}

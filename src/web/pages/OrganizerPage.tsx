@@ -2,9 +2,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type EventJson } from '../api.ts';
 import { formatWhen } from '../format.ts';
 import { EventForm } from './EventForm.tsx';
+import { CopiesPanel } from '../components/CopiesPanel.tsx';
 
 // Organizer pages: sign in with the admin token (kept for this tab only), list every event with
-// its SEQUENCE, create, edit (showing what changed and the new SEQUENCE) and cancel.
+// its SEQUENCE, create, edit (showing what changed and the new SEQUENCE, and how the copies in
+// people's calendars stand) and cancel.
 
 const TOKEN_KEY = 'calendar-club-admin-token';
 type Mode = { kind: 'list' } | { kind: 'new' } | { kind: 'edit'; event: EventJson };
@@ -146,6 +148,7 @@ export function OrganizerPage() {
       {mode.kind === 'edit' && (
         <>
           <EventForm token={token} event={mode.event} onSaved={saved} key={`${mode.event.id}-${mode.event.sequence}-${mode.event.updatedAt}`} />
+          <CopiesPanel eventId={mode.event.id} token={token} key={`copies-${mode.event.id}-${mode.event.updatedAt}`} />
           <h2>Changes</h2>
           <ol class="history">
             {history.map((h) => (
