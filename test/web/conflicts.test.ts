@@ -85,7 +85,11 @@ describe('clashes and sync status in Chromium', { skip: browserSkip() }, () => {
 
   it('shows a failed copy with its reason and pushes it again from the retry button', async () => {
     await page.goto(`${t.baseUrl}/events/${ids['Rejected talk']!.slug}`);
-    await page.getByRole('button', { name: /Save and add to Google/ }).click();
+    // This time from the add-to-calendar menu, whose first item is the kept-in-sync one.
+    await page.getByRole('button', { name: 'Add to calendar' }).click();
+    const first = page.getByRole('menu').getByRole('menuitem').first();
+    assert.equal(await first.textContent(), 'Google (kept in sync)');
+    await first.click();
     await page.getByText(/on its way to Google/).waitFor();
     google.faults.queue.push('400', '400', '400'); // the next three pushes are refused
     for (let i = 0; i < 3; i++) {

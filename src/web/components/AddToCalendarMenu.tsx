@@ -2,13 +2,21 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AddLink } from '../api.ts';
 
 // The WAI-ARIA menu button pattern: Enter/Space/ArrowDown open and focus the first item, arrow
-// keys move, Home/End jump, Escape closes and gives focus back to the button.
+// keys move, Home/End jump, Escape closes and gives focus back to the button. With a push
+// connection, the first item is the one-click "Google (kept in sync)" action.
 
-export function AddToCalendarMenu({ links, label = 'Add to calendar' }: { links: AddLink[]; label?: string }) {
+export interface MenuAction {
+  label: string;
+  onSelect: () => void;
+}
+
+export function AddToCalendarMenu({ links, label = 'Add to calendar', action }: { links: AddLink[]; label?: string; action?: MenuAction | null }) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
-  const items = useRef<(HTMLAnchorElement | null)[]>([]);
-  const focusItem = (i: number) => items.current[(i + links.length) % links.length]?.focus();
+  const items = useRef<(HTMLElement | null)[]>([]);
+  const count = links.length + (action ? 1 : 0);
+  const offset = action ? 1 : 0;
+  const focusItem = (i: number) => items.current[(i + count) % count]?.focus();
 
   useEffect(() => {
     if (!open) return;
@@ -25,7 +33,7 @@ export function AddToCalendarMenu({ links, label = 'Add to calendar' }: { links:
   }
 
   function onItemKey(e: KeyboardEvent, i: number) {
-    const moves: Record<string, number> = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: links.length - 1 };
+    const moves: Record<string, number> = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: count - 1 };
     if (e.key in moves) {
       e.preventDefault();
       focusItem(moves[e.key]!);
@@ -48,14 +56,33 @@ export function AddToCalendarMenu({ links, label = 'Add to calendar' }: { links:
         onKeyDown={(e) => {
           if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
             e.preventDefault();
-            openAndFocus(e.key === 'ArrowDown' ? 0 : links.length - 1);
+            openAndFocus(e.key === 'ArrowDown' ? 0 : count - 1);
           }
         }}
       >
         {label} <span aria-hidden="true">▾</span>
       </button>
       <ul id="add-menu" role="menu" aria-label={label} hidden={!open}>
-        {links.map((link, i) => (
+        {action && (
+          <li role="none">
+            <button
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              class="menu-action"
+              ref={(el) => {
+                items.current[0] = el;
+              }}
+              onKeyDown={(e) => onItemKey(e, 0)}
+              onClick={() => (setOpen(false), action.onSelect())}
+            >
+              {action.label}
+            </button>
+          </li>
+        )}
+        {links.map((link, j) => {
+          const i = j + offset;
+          return (
           <li role="none" key={link.target}>
             <a
               role="menuitem"
@@ -73,7 +100,8 @@ export function AddToCalendarMenu({ links, label = 'Add to calendar' }: { links:
               {link.label}
             </a>
           </li>
-        ))}
+          );
+        })}
       </ul>
     </div>
   );

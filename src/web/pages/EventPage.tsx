@@ -116,7 +116,14 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
       </dl>
       {event.description && <p class="description">{event.description}</p>}
       <div class="actions">
-        <AddToCalendarMenu links={links} />
+        <AddToCalendarMenu
+          links={links}
+          action={
+            !cancelled && !saved && pushTargets.length > 0
+              ? { label: `${pushTargets.map((c) => PROVIDER[c.kind] ?? c.kind).join(' + ')} (kept in sync)`, onSelect: () => void toggleSave() }
+              : null
+          }
+        />
         {!cancelled && (
           <button type="button" class="button" aria-pressed={saved} onClick={() => void toggleSave()}>
             {saved ? '★ Saved' : pushTargets.length > 0 ? `☆ Save and add to ${pushTargets.map((c) => PROVIDER[c.kind] ?? c.kind).join(' + ')} (kept in sync)` : '☆ Save'}
