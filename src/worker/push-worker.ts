@@ -19,7 +19,7 @@ export interface PushWorkerOptions {
   idleMs?: number;
   policy?: FailurePolicyOptions;
   /** Every job's outcome; `latencySeconds` (change committed -> copy updated) on success. */
-  onOutcome?: (outcome: string, latencySeconds?: number) => void;
+  onOutcome?: (kind: string, outcome: string, latencySeconds?: number) => void;
   /** A connection's calendar changed (cached busy times of it are stale). */
   onCalendarChanged?: (connectionId: string) => void;
   log?: { warn(o: object, msg: string): void };
@@ -38,12 +38,12 @@ export function createPushWorker(o: PushWorkerOptions) {
     try {
       const outcome = await o.push.reconcile(connectionId, eventId);
       await o.outbox.complete(job.id, owner);
-      o.onOutcome?.(outcome, (clock() - job.createdAt) / 1000);
+      o.onOutcome?.(job.kind, outcome, (clock() - job.createdAt) / 1000);
       if (outcome === 'created' || outcome === 'updated' || outcome === 'deleted') o.onCalendarChanged?.(connectionId);
     } catch (error) {
       const e = error instanceof ProviderError ? error : new ProviderError('temporary', (error as Error).message ?? 'failed');
       const decision = decideOnFailure({ code: e.code, message: e.message, retryAfterMs: e.retryAfterMs, operation: 'update', attempt: job.attempts, now: clock() }, o.policy ?? DEFAULT_FAILURE_POLICY);
-      o.onOutcome?.(decision.kind);
+      o.onOutcome?.(job.kind, decision.kind);
       const now = clock();
       if (decision.kind === 'retry') {
         await o.outbox.reschedule(job.id, owner, decision.at, e.message, now);

@@ -100,8 +100,8 @@ for (const engine of testEngines) {
       const counts = (await t.app.inject({ url: `/api/v1/events/${e.id}/sync`, headers: t.auth })).json();
       assert.deepEqual(counts, { synced: 1, pending: 0, failed: 0, failures: [] });
       const metrics = (await t.app.inject('/metrics')).body;
-      assert.match(metrics, /push_jobs_total\{outcome="retry"\} [1-9]/);
-      assert.match(metrics, /push_jobs_total\{outcome="created"\} [1-9]/);
+      assert.match(metrics, /push_jobs_total\{kind="push-event",outcome="retry"\} [1-9]/);
+      assert.match(metrics, /push_jobs_total\{kind="push-event",outcome="created"\} [1-9]/);
       assert.match(metrics, /push_latency_seconds_count [1-9]/);
       assert.match(metrics, /push_queue_jobs/);
     });

@@ -38,8 +38,8 @@ export function createMetrics() {
   });
   const pushes = new Counter({
     name: 'push_jobs_total',
-    help: 'Push jobs by outcome (created, updated, deleted, unchanged, skipped, retry, park_connection, dead_letter).',
-    labelNames: ['outcome'] as const,
+    help: 'Push jobs by kind and outcome (created, updated, deleted, unchanged, skipped, retry, park_connection, dead_letter).',
+    labelNames: ['kind', 'outcome'] as const,
     registers: [registry],
   });
   const pushLatency = new Histogram({
@@ -76,8 +76,8 @@ export function createMetrics() {
     recordFeedResponse: (feed: string, status: number) => feedResponses.inc({ feed, status }),
     recordRender: (seconds: number) => feedRender.observe(seconds),
     recordAdd: (target: string) => adds.inc({ target }),
-    recordPush: (outcome: string, latencySeconds?: number) => {
-      pushes.inc({ outcome });
+    recordPush: (kind: string, outcome: string, latencySeconds?: number) => {
+      pushes.inc({ kind, outcome });
       if (latencySeconds !== undefined && outcome !== 'unchanged' && outcome !== 'skipped') pushLatency.observe(latencySeconds);
     },
     watchQueue: (depth: () => Promise<Record<string, number>>) => {
