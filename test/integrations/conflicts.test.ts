@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/databases.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { connectThroughEmulator } from '../helpers/connect.ts';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google.ts';
 import { caldavServers, type CalDavServer } from '../helpers/caldav-servers.ts';
 import { vtimezoneFor } from '../../src/core/ics/vtimezone.ts';
@@ -23,11 +24,7 @@ for (const [server, engine] of caldavServers.flatMap((s) => testEngines.map((e) 
       google = await startGoogleEmulator({ clients: [{ clientId: 'g', clientSecret: 's', redirectUris: [`${PUBLIC}/connect/google/callback`] }] });
       dav = await server.start();
       t = await startTestApp(engine, { PUBLIC_URL: PUBLIC, ALLOW_PRIVATE_NETWORK: 'true', GOOGLE_CLIENT_ID: 'g', GOOGLE_CLIENT_SECRET: 's', GOOGLE_ACCOUNTS_URL: google.url, GOOGLE_OAUTH2_URL: google.url, GOOGLE_API_URL: google.url });
-      const begin = await t.app.inject('/connect/google?mode=busy');
-      cookie = String(begin.headers['set-cookie']).split(';')[0]!;
-      const consent = await fetch(String(begin.headers.location), { redirect: 'manual' });
-      const back = new URL(consent.headers.get('location')!);
-      await t.app.inject({ url: back.pathname + back.search, headers: { cookie } });
+      ({ cookie } = await connectThroughEmulator(t, 'google', 'mode=busy'));
       const caldav = await t.app.inject({ method: 'POST', url: '/api/v1/me/connections/caldav', headers: { cookie }, payload: { serverUrl: dav.url, username: dav.username, password: dav.password, mode: 'push' } });
       assert.equal(caldav.statusCode, 201, caldav.body);
       const make = async (key: string, start: string, end: string, timezone: string) => {

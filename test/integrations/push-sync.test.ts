@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/databases.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { connectThroughEmulator } from '../helpers/connect.ts';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google.ts';
 
 // Saved events reach a connected Google calendar through the outbox and the worker, stay
@@ -26,12 +27,7 @@ for (const engine of testEngines) {
         GOOGLE_OAUTH2_URL: google.url,
         GOOGLE_API_URL: google.url,
       });
-      const begin = await t.app.inject('/connect/google?mode=push');
-      cookie = String(begin.headers['set-cookie']).split(';')[0]!;
-      const consent = await fetch(String(begin.headers.location), { redirect: 'manual' });
-      const back = new URL(consent.headers.get('location')!);
-      const done = await t.app.inject({ url: back.pathname + back.search, headers: { cookie } });
-      assert.equal(done.statusCode, 302);
+      ({ cookie } = await connectThroughEmulator(t, 'google'));
       calendarId = [...google.calendars.values()].find((c) => c.summary === 'Calendar Club')!.id;
     });
     after(async () => {
@@ -116,10 +112,7 @@ for (const engine of testEngines) {
       assert.equal(copyOf('Poetry'), undefined);
       const parked = await t.services.outbox.jobs(`conn:${connection.id}:`);
       assert.ok(parked.some((j) => j.state === 'parked'), 'kept, not lost');
-      const begin = await t.app.inject({ url: `/connect/google?reconnect=${connection.id}`, headers: { cookie } });
-      const consent = await fetch(String(begin.headers.location), { redirect: 'manual' });
-      const back = new URL(consent.headers.get('location')!);
-      await t.app.inject({ url: back.pathname + back.search, headers: { cookie } });
+      await connectThroughEmulator(t, 'google', `reconnect=${connection.id}`, cookie);
       await t.services.worker.drain();
       assert.equal(copyOf('Poetry')!.status, 'confirmed', 'delivered after reconnecting');
     });

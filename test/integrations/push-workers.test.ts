@@ -66,11 +66,7 @@ describe('worker processes sharing the outbox on PostgreSQL', { skip: pg.skip },
   }
 
   it('delivers every copy exactly once although a worker dies mid-way', async () => {
-    const begin = await t.app.inject('/connect/google?mode=push');
-    const cookie = String(begin.headers['set-cookie']).split(';')[0]!;
-    const consent = await fetch(String(begin.headers.location), { redirect: 'manual' });
-    const back = new URL(consent.headers.get('location')!);
-    await t.app.inject({ url: back.pathname + back.search, headers: { cookie } });
+    const { cookie } = await connectThroughEmulator(t, 'google');
     const calendarId = [...google.calendars.values()].find((c) => c.summary === 'Calendar Club')!.id;
 
     const COUNT = 30;
