@@ -1,6 +1,7 @@
 // `npm run bench`: our serializer against ical-generator (the baseline, same run, same data),
 // then the feed endpoint under load on 127.0.0.1. Prints Markdown tables and writes them to
 // bench/results.md. BENCH_QUICK=1 for a smoke run; BENCH_SECONDS sets each load run's length.
+// Ends with the push-sync benchmark (bench/push.ts), which appends to the same file.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -99,3 +100,7 @@ for (const events of quick ? [500] : [500, 5000]) {
 print();
 print('The 304 path reads one row (the feed version) and never the events, so its rate does not fall with feed size.');
 fs.writeFileSync(path.join(here, 'results.md'), lines.join('\n') + '\n');
+
+// Push sync last: it appends its own tables to results.md (and skips itself without PostgreSQL).
+const push = spawnSync(process.execPath, [path.join(here, 'push.ts')], { stdio: 'inherit' });
+if (push.status !== 0) process.exitCode = push.status ?? 1;

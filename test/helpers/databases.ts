@@ -24,10 +24,11 @@ const pgUrl = process.env.TEST_DATABASE_URL;
 /**
  * Kysely's migrator inspects the tables of every schema; a schema dropped by a parallel test
  * file in the middle of that fails it. Creating, migrating and dropping test schemas under one
- * advisory lock keeps parallel test files out of each other's way.
+ * advisory lock keeps parallel test files (and a benchmark on the same database) out of each
+ * other's way.
  */
-async function withSchemaLock<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: pgUrl });
+export async function withSchemaLock<T>(work: (admin: pg.Client) => Promise<T>, url = pgUrl): Promise<T> {
+  const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
     await admin.query('select pg_advisory_lock(727272)');
