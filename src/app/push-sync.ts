@@ -51,7 +51,7 @@ export function createPushSync(d: PushSyncDeps, publicUrl: string) {
       if (!connection) return 'skipped'; // disconnected: nothing left to do there
       if (connection.status === 'reconnect_required') throw new ProviderError('reconnect_required', connection.statusReason ?? 'reconnect needed');
       const [event, copy] = await Promise.all([d.events.findByIdOrSlug(eventId), d.copies.get(connectionId, eventId)]);
-      const saved = event ? (await d.visitors.savedEventIds(connection.visitorId)).includes(event.id) : false;
+      const saved = event ? await d.visitors.hasSaved(connection.visitorId, event.id) : false;
       const hasCopy = copy?.remoteId != null && (copy.state === 'synced' || copy.state === 'failed' || copy.state === 'pending');
       const wanted = connection.mode === 'push' && event !== null && event.status !== 'cancelled' && saved && copy?.state !== 'deleted_by_person';
       const now = clock();

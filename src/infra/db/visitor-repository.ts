@@ -72,6 +72,12 @@ export function createVisitorRepository(db: Kysely<Database>) {
       return rows.map(rowToEvent);
     },
 
+    /** One probe of the (visitor, event) key, for the push worker's every job. */
+    async hasSaved(visitorId: string, eventId: string): Promise<boolean> {
+      const row = await db.selectFrom('saved_events').select('event_id').where('visitor_id', '=', visitorId).where('event_id', '=', eventId).executeTakeFirst();
+      return row !== undefined;
+    },
+
     async savedEventIds(visitorId: string): Promise<string[]> {
       const rows = await db.selectFrom('saved_events').select('event_id').where('visitor_id', '=', visitorId).execute();
       return rows.map((r) => r.event_id);
