@@ -84,7 +84,18 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     copies,
     pushSync,
     /** The push worker; main.ts starts it unless WORKER=false, `npm run worker` runs it alone. */
-    worker: createPushWorker({ outbox, copies, push: pushSync, clock, leaseMs: config.pushLeaseSeconds * 1000, onOutcome: (kind, outcome, latency) => metrics.recordPush(kind, outcome, latency), onCalendarChanged: (id) => conflicts.forget(id), log }),
+    worker: createPushWorker({
+      outbox,
+      copies,
+      push: pushSync,
+      clock,
+      leaseMs: config.pushLeaseSeconds * 1000,
+      idleMs: config.pushPollMs,
+      wakeups: database.outboxWakeups,
+      onOutcome: (kind, outcome, latency) => metrics.recordPush(kind, outcome, latency),
+      onCalendarChanged: (id) => conflicts.forget(id),
+      log,
+    }),
     conflicts,
     connections: createConnectionUseCases({
       config,

@@ -5,6 +5,7 @@ import type { CopyRepository } from '../infra/db/copy-repository.ts';
 import type { OutboxRepository } from '../infra/db/outbox-repository.ts';
 import { connectionJobPrefix, PUSH_JOB, type PushTarget } from '../infra/db/push-jobs.ts';
 import { ProviderError } from '../integrations/provider.ts';
+import type { OutboxWakeups } from '../infra/db/outbox-wakeups.ts';
 
 // The worker: claims push jobs with a lease, runs them a few at a time, and applies the one
 // failure policy (core/sync) to whatever goes wrong.
@@ -16,7 +17,10 @@ export interface PushWorkerOptions {
   clock?: () => number;
   leaseMs?: number;
   batch?: number;
+  /** How often an idle worker looks for due jobs (retries come due without a signal). */
   idleMs?: number;
+  /** Wakes an idle worker as soon as new jobs are written, in any process. */
+  wakeups?: OutboxWakeups;
   policy?: FailurePolicyOptions;
   /** Every job's outcome; `latencySeconds` (change committed -> copy updated) on success. */
   onOutcome?: (kind: string, outcome: string, latencySeconds?: number) => void;
@@ -31,6 +35,23 @@ export function createPushWorker(o: PushWorkerOptions) {
   const leaseMs = o.leaseMs ?? 60_000;
   let running = false;
   let stopped: Promise<void> = Promise.resolve();
+  // A wake-up that comes while a tick runs must not be lost: the loop then skips its sleep.
+  let woken = false;
+  let interruptSleep: (() => void) | null = null;
+  const wake = () => {
+    woken = true;
+    interruptSleep?.();
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        interruptSleep = null;
+        resolve();
+      }
+      interruptSleep = done;
+    });
 
   async function runJob(job: { id: string; kind: string; payload: unknown; attempts: number; createdAt: number }): Promise<void> {
     if (job.kind !== PUSH_JOB) return void (await o.outbox.deadLetter(job.id, owner, `unknown job kind ${job.kind}`, clock()));
@@ -78,15 +99,19 @@ export function createPushWorker(o: PushWorkerOptions) {
     start() {
       if (running) return;
       running = true;
+      const unsubscribe = o.wakeups?.(wake);
       stopped = (async () => {
         while (running) {
+          woken = false;
           const ran = await tick().catch((err: unknown) => (o.log?.warn({ err }, 'worker tick failed'), 0));
-          if (ran === 0) await new Promise((r) => setTimeout(r, o.idleMs ?? 500));
+          if (ran === 0 && !woken && running) await sleep(o.idleMs ?? 1_000);
         }
+        await unsubscribe?.();
       })();
     },
     async stop() {
       running = false;
+      interruptSleep?.();
       await stopped;
     },
   };

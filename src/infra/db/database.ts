@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { nodeSqliteDialect } from './node-sqlite-dialect.ts';
+import { inProcessWakeups, postgresWakeups, type OutboxWakeups } from './outbox-wakeups.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -12,6 +13,8 @@ export interface DatabaseHandle {
   engine: Engine;
   /** PostgreSQL schema everything lives in, when not the default search path. */
   schema?: string;
+  /** Tells a sleeping worker that new jobs wait (see outbox-wakeups.ts). */
+  outboxWakeups: OutboxWakeups;
   close(): Promise<void>;
 }
 
@@ -33,7 +36,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     const filename = options.url.slice('file:'.length);
     if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
     const db = new Kysely<Database>({ dialect: nodeSqliteDialect(filename) });
-    return { db, engine: 'sqlite', close: () => db.destroy() };
+    return { db, engine: 'sqlite', outboxWakeups: inProcessWakeups(), close: () => db.destroy() };
   }
   if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) {
     throw new Error('schema names are lower-case identifiers');
@@ -50,7 +53,8 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   pool.on('error', (error) => options.onIdleConnectionError?.(error));
   pool.on('connect', (client) => client.on('error', (error) => options.onIdleConnectionError?.(error)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', schema: options.schema, close: () => db.destroy() };
+  const outboxWakeups = postgresWakeups(options.url, options.schema, options.onIdleConnectionError);
+  return { db, engine: 'postgres', schema: options.schema, outboxWakeups, close: () => db.destroy() };
 }
 
 /** True when the database answers a trivial query. */

@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003_connections.ts';
 import * as m0004 from './migrations/0004_outbox.ts';
 import * as m0005 from './migrations/0005_pushed_copies.ts';
 import * as m0006 from './migrations/0006_request_gates.ts';
+import * as m0007 from './migrations/0007_outbox_notify.ts';
 
 // Migrations are imported, not read from a folder, so they work the same from any working
 // directory. Add new ones here in order.
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0004_outbox': m0004,
   '0005_pushed_copies': m0005,
   '0006_request_gates': m0006,
+  '0007_outbox_notify': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

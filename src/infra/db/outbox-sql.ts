@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
+import { signalJobsWritten } from './outbox-wakeups.ts';
 
 // The two SQL pieces every outbox writer shares.
 
@@ -34,6 +35,7 @@ export async function insertJobs(trx: Kysely<Database>, jobs: NewJob[], now: num
       })),
     )
     .execute();
+  signalJobsWritten();
 }
 
 /** `ordering_key LIKE prefix%`, with LIKE's wildcards in the prefix taken literally. */
