@@ -8,6 +8,8 @@ import { adminAuth, benchEnv, clearRemoteEvents, cloneSchema, inPool, outboxSize
 import type { PushWorld } from './push-world.ts';
 
 export interface LatencyRow {
+  /** How the worker learned of the edit. */
+  mode: 'wake-up' | 'polling only';
   copies: number;
   edits: number;
   p50: number;
@@ -20,6 +22,8 @@ export interface LatencyOptions {
   world: PushWorld;
   editsOne: number;
   editsMany: number;
+  /** False: the worker only polls (PUSH_WAKEUPS=false), the baseline; one copy only. */
+  wakeups: boolean;
   log: (line: string) => void;
 }
 
@@ -86,7 +90,7 @@ export async function runLatency(o: LatencyOptions): Promise<{ rows: LatencyRow[
   const people = world.cookies.length;
   clearRemoteEvents(google);
   const schema = await cloneSchema(world.connected.schema);
-  const bench = await startBenchApp(benchEnv(google, schema.schema, true));
+  const bench = await startBenchApp({ ...benchEnv(google, schema.schema, true), PUSH_WAKEUPS: String(o.wakeups) });
   try {
     const { app, services } = bench;
     const polls = watchPolls(services);
@@ -101,7 +105,7 @@ export async function runLatency(o: LatencyOptions): Promise<{ rows: LatencyRow[
       const samples: number[] = [];
       // One unrecorded edit first: it warms the update path (the setup only created copies).
       for (let i = warmUp ? -1 : 0; i < edits; i++) {
-        // A random gap of up to two idle intervals, so the edits land at every point of the
+        // A random gap of up to one poll interval, so the edits land at every point of the
         // worker's poll cycle instead of right after the previous push (phase-locked).
         await pause(Math.random() * 1000);
         const title = `${label} edit ${i} ${Math.random().toString(36).slice(2, 8)}`;
@@ -113,10 +117,11 @@ export async function runLatency(o: LatencyOptions): Promise<{ rows: LatencyRow[
         const ms = Math.max(0, (await written) - answered);
         if (i >= 0) samples.push(ms);
       }
-      return { copies, edits, p50: percentile(samples, 50), p95: percentile(samples, 95), max: Math.max(...samples) };
+      return { mode: o.wakeups ? 'wake-up' : 'polling only', copies, edits, p50: percentile(samples, 50), p95: percentile(samples, 95), max: Math.max(...samples) };
     };
     try {
-      const rows = [await measure(world.latencyOne, 1, o.editsOne, 'one', true), await measure(world.latencyMany, people, o.editsMany, 'many', false)];
+      const rows = [await measure(world.latencyOne, 1, o.editsOne, 'one', true)];
+      if (o.wakeups) rows.push(await measure(world.latencyMany, people, o.editsMany, 'many', false));
       return { rows, idlePollMs: polls.idleIntervalMs() };
     } finally {
       writes.stop();

@@ -91,7 +91,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
       clock,
       leaseMs: config.pushLeaseSeconds * 1000,
       idleMs: config.pushPollMs,
-      wakeups: database.outboxWakeups,
+      wakeups: config.pushWakeups ? database.outboxWakeups : undefined,
       onOutcome: (kind, outcome, latency) => metrics.recordPush(kind, outcome, latency),
       onCalendarChanged: (id) => conflicts.forget(id),
       log,

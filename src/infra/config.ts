@@ -30,6 +30,8 @@ export interface Config {
   pushLeaseSeconds: number;
   /** How often an idle worker looks for due retries; new jobs wake it at once (PUSH_POLL_MS). */
   pushPollMs: number;
+  /** Wake idle workers on new jobs (off where LISTEN does not work, e.g. behind a transaction pooler). */
+  pushWakeups: boolean;
   /** Deadline of one request to a provider (PROVIDER_TIMEOUT_MS). */
   providerTimeoutMs: number;
   /** Run the push worker inside the server process (`WORKER=false` when `npm run worker` runs it). */
@@ -93,6 +95,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     pushLeaseSeconds: intSetting(env, 'PUSH_LEASE_SECONDS', 60, 1, 3600),
     providerTimeoutMs: intSetting(env, 'PROVIDER_TIMEOUT_MS', 15_000, 100, 120_000),
     pushPollMs: intSetting(env, 'PUSH_POLL_MS', 1_000, 50, 600_000),
+    pushWakeups: boolSetting(env, 'PUSH_WAKEUPS', true),
     tokenEncryptionKeys: env.TOKEN_ENCRYPTION_KEYS || null,
     google: {
       clientId: env.GOOGLE_CLIENT_ID || null,
