@@ -14,7 +14,7 @@ export type OutboxWakeups = (wake: () => void) => Unsubscribe;
 const written = new EventEmitter();
 written.setMaxListeners(0);
 
-/** Called by the outbox writer (SQLite only). */
+/** Called by the outbox writer after each insert; only in-process subscribers (SQLite) hear it. */
 export function signalJobsWritten(): void {
   written.emit('jobs');
 }
