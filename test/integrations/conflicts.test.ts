@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/databases.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { connectThroughEmulator } from '../helpers/connect.ts';
+import { connectCalDav, connectThroughEmulator, emulatorClient, emulatorSettings } from '../helpers/connect.ts';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google.ts';
 import { caldavServers, type CalDavServer } from '../helpers/caldav-servers.ts';
 import { vtimezoneFor } from '../../src/core/ics/vtimezone.ts';
@@ -21,12 +21,11 @@ for (const [server, engine] of caldavServers.flatMap((s) => testEngines.map((e) 
     const ids: Record<string, string> = {};
 
     before(async () => {
-      google = await startGoogleEmulator({ clients: [{ clientId: 'g', clientSecret: 's', redirectUris: [`${PUBLIC}/connect/google/callback`] }] });
+      google = await startGoogleEmulator({ clients: [emulatorClient('google', PUBLIC)] });
       dav = await server.start();
-      t = await startTestApp(engine, { PUBLIC_URL: PUBLIC, ALLOW_PRIVATE_NETWORK: 'true', GOOGLE_CLIENT_ID: 'g', GOOGLE_CLIENT_SECRET: 's', GOOGLE_ACCOUNTS_URL: google.url, GOOGLE_OAUTH2_URL: google.url, GOOGLE_API_URL: google.url });
+      t = await startTestApp(engine, { PUBLIC_URL: PUBLIC, ALLOW_PRIVATE_NETWORK: 'true', ...emulatorSettings({ google }) });
       ({ cookie } = await connectThroughEmulator(t, 'google', 'mode=busy'));
-      const caldav = await t.app.inject({ method: 'POST', url: '/api/v1/me/connections/caldav', headers: { cookie }, payload: { serverUrl: dav.url, username: dav.username, password: dav.password, mode: 'push' } });
-      assert.equal(caldav.statusCode, 201, caldav.body);
+      await connectCalDav(t, dav.url, dav, cookie);
       const make = async (key: string, start: string, end: string, timezone: string) => {
         ids[key] = (await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: t.auth, payload: { title: key, start, end, timezone } })).json().id;
       };

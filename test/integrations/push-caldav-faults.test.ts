@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
 import { testEngines } from '../helpers/databases.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { connectCalDav } from '../helpers/connect.ts';
 import { caldavServers, type CalDavServer } from '../helpers/caldav-servers.ts';
 import { startHttpFaultProxy, type HttpFaultProxy } from '../helpers/http-fault-proxy.ts';
 
@@ -20,15 +21,9 @@ for (const kind of caldavServers) {
       server = await kind.start();
       proxy = await startHttpFaultProxy(server.url);
       t = await startTestApp(testEngines[0]!, { ALLOW_PRIVATE_NETWORK: 'true' });
-      cookie = String((await t.app.inject('/api/v1/me')).headers['set-cookie']).split(';')[0]!;
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/me/connections/caldav',
-        headers: { cookie },
-        payload: { serverUrl: proxy.url, username: server.username, password: server.password, mode: 'push' },
-      });
-      assert.equal(res.statusCode, 201, res.body);
-      calendarUrl = new URL(new URL(res.json().targetCalendar.id).pathname, server.url).href; // straight to the server
+      const connected = await connectCalDav(t, proxy.url, server);
+      cookie = connected.cookie;
+      calendarUrl = new URL(new URL(connected.targetCalendarId).pathname, server.url).href; // straight to the server
     });
     after(async () => {
       await t?.close();

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
 import { testEngines } from '../helpers/databases.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { connectCalDav } from '../helpers/connect.ts';
 import { caldavServers, type CalDavServer } from '../helpers/caldav-servers.ts';
 
 // The CalDAV round trip of push sync on real servers: create, edit (SEQUENCE), cancel.
@@ -16,15 +17,7 @@ for (const kind of caldavServers) {
     before(async () => {
       server = await kind.start();
       t = await startTestApp(testEngines[0]!, { ALLOW_PRIVATE_NETWORK: 'true' });
-      cookie = String((await t.app.inject('/api/v1/me')).headers['set-cookie']).split(';')[0]!;
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/me/connections/caldav',
-        headers: { cookie },
-        payload: { serverUrl: server.url, username: server.username, password: server.password, mode: 'push' },
-      });
-      assert.equal(res.statusCode, 201, res.body);
-      calendarUrl = res.json().targetCalendar.id;
+      ({ cookie, targetCalendarId: calendarUrl } = await connectCalDav(t, server.url, server));
     });
     after(async () => {
       await t?.close();

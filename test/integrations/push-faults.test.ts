@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines, type TestEngine } from '../helpers/databases.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { connectThroughEmulator } from '../helpers/connect.ts';
+import { connectThroughEmulator, emulatorClient, emulatorSettings } from '../helpers/connect.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google.ts';
 import { startMicrosoftEmulator, type MicrosoftEmulator } from '../emulators/microsoft.ts';
@@ -15,15 +15,7 @@ import { startMicrosoftEmulator, type MicrosoftEmulator } from '../emulators/mic
 const PUBLIC = 'https://cal.example.test';
 const providerEnv = (google: GoogleEmulator, microsoft: MicrosoftEmulator) => ({
   PUBLIC_URL: PUBLIC,
-  GOOGLE_CLIENT_ID: 'g',
-  GOOGLE_CLIENT_SECRET: 's',
-  GOOGLE_ACCOUNTS_URL: google.url,
-  GOOGLE_OAUTH2_URL: google.url,
-  GOOGLE_API_URL: google.url,
-  MICROSOFT_CLIENT_ID: 'm',
-  MICROSOFT_CLIENT_SECRET: 's',
-  MICROSOFT_LOGIN_URL: microsoft.url,
-  MICROSOFT_GRAPH_URL: microsoft.url,
+  ...emulatorSettings({ google, microsoft }),
   // Short deadlines so that a held answer times out quickly.
   PROVIDER_TIMEOUT_MS: '300',
 });
@@ -36,8 +28,8 @@ interface Rig {
 }
 
 async function startRig(engine: TestEngine, databaseUrl?: string): Promise<Rig> {
-  const google = await startGoogleEmulator({ clients: [{ clientId: 'g', clientSecret: 's', redirectUris: [`${PUBLIC}/connect/google/callback`] }] });
-  const microsoft = await startMicrosoftEmulator({ clients: [{ clientId: 'm', clientSecret: 's', redirectUris: [`${PUBLIC}/connect/microsoft/callback`] }] });
+  const google = await startGoogleEmulator({ clients: [emulatorClient('google', PUBLIC)] });
+  const microsoft = await startMicrosoftEmulator({ clients: [emulatorClient('microsoft', PUBLIC)] });
   for (const f of [google.faults, microsoft.faults]) f.hangMs = 700;
   const t = await startTestApp(engine, providerEnv(google, microsoft), { databaseUrl });
   // One person with both kinds of account: every saved event goes to both.
@@ -125,6 +117,21 @@ for (const engine of testEngines) {
       r.t.clock.now += 1000;
       await inject(r, 'PATCH', `/api/v1/events/${id}`, { title: 'Answer lost on update, moved' }, true);
       await settle(r);
+      await assertCalendarsMatchStore(r);
+    });
+
+    it('leaves nothing pending for a copy never made when its event is cancelled meanwhile', async () => {
+      const id = await createEvent(r, 'Cancelled before it arrived');
+      r.google.faults.queue.push('503');
+      r.microsoft.faults.queue.push('503');
+      await inject(r, 'POST', `/api/v1/me/saved/${id}`);
+      await r.t.services.worker.drain();
+      const states = async () =>
+        ((await r.t.app.inject({ url: '/api/v1/me/sync', headers: { cookie: r.cookie } })).json().items as { eventId: string; state: string }[]).filter((s) => s.eventId === id).map((s) => s.state);
+      assert.deepEqual(await states(), ['pending', 'pending']);
+      await inject(r, 'POST', `/api/v1/events/${id}/cancel`, undefined, true);
+      await settle(r);
+      assert.deepEqual(await states(), ['removed', 'removed']);
       await assertCalendarsMatchStore(r);
     });
 

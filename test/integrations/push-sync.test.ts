@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/databases.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { connectThroughEmulator } from '../helpers/connect.ts';
+import { connectThroughEmulator, emulatorClient, emulatorSettings } from '../helpers/connect.ts';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google.ts';
 
 // Saved events reach a connected Google calendar through the outbox and the worker, stay
@@ -18,15 +18,8 @@ for (const engine of testEngines) {
     let calendarId = '';
 
     before(async () => {
-      google = await startGoogleEmulator({ clients: [{ clientId: 'g', clientSecret: 's', redirectUris: [`${PUBLIC}/connect/google/callback`] }] });
-      t = await startTestApp(engine, {
-        PUBLIC_URL: PUBLIC,
-        GOOGLE_CLIENT_ID: 'g',
-        GOOGLE_CLIENT_SECRET: 's',
-        GOOGLE_ACCOUNTS_URL: google.url,
-        GOOGLE_OAUTH2_URL: google.url,
-        GOOGLE_API_URL: google.url,
-      });
+      google = await startGoogleEmulator({ clients: [emulatorClient('google', PUBLIC)] });
+      t = await startTestApp(engine, { PUBLIC_URL: PUBLIC, ...emulatorSettings({ google }) });
       ({ cookie } = await connectThroughEmulator(t, 'google'));
       calendarId = [...google.calendars.values()].find((c) => c.summary === 'Calendar Club')!.id;
     });

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/databases.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { connectThroughEmulator } from '../helpers/connect.ts';
+import { connectThroughEmulator, emulatorClient, emulatorSettings } from '../helpers/connect.ts';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google.ts';
 
 // A sleeping worker starts on new jobs at once: PostgreSQL tells it with NOTIFY (any process),
@@ -16,16 +16,8 @@ for (const engine of testEngines) {
     let google: GoogleEmulator;
     let t: TestApp;
     before(async () => {
-      google = await startGoogleEmulator({ clients: [{ clientId: 'g', clientSecret: 's', redirectUris: [`${PUBLIC}/connect/google/callback`] }] });
-      t = await startTestApp(engine, {
-        PUBLIC_URL: PUBLIC,
-        GOOGLE_CLIENT_ID: 'g',
-        GOOGLE_CLIENT_SECRET: 's',
-        GOOGLE_ACCOUNTS_URL: google.url,
-        GOOGLE_OAUTH2_URL: google.url,
-        GOOGLE_API_URL: google.url,
-        PUSH_POLL_MS: '600000',
-      });
+      google = await startGoogleEmulator({ clients: [emulatorClient('google', PUBLIC)] });
+      t = await startTestApp(engine, { PUBLIC_URL: PUBLIC, ...emulatorSettings({ google }), PUSH_POLL_MS: '600000' });
     });
     after(async () => {
       await t?.services.worker.stop();

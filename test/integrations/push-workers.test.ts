@@ -6,7 +6,7 @@ import { testEngines } from '../helpers/databases.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google.ts';
 import { startMicrosoftEmulator, type MicrosoftEmulator } from '../emulators/microsoft.ts';
-import { connectThroughEmulator } from '../helpers/connect.ts';
+import { connectThroughEmulator, emulatorClient, emulatorSettings } from '../helpers/connect.ts';
 
 // Several worker processes on PostgreSQL share the outbox; one is killed with SIGKILL in the
 // middle of a fan-out. Afterwards every saved event is in the calendar exactly once.
@@ -22,16 +22,13 @@ describe('worker processes sharing the outbox on PostgreSQL', { skip: pg.skip },
   const workers: ChildProcess[] = [];
   const env: Record<string, string> = {
     PUBLIC_URL: PUBLIC,
-    GOOGLE_CLIENT_ID: 'g',
-    GOOGLE_CLIENT_SECRET: 's',
     PUSH_LEASE_SECONDS: '2',
   };
 
   before(async () => {
-    google = await startGoogleEmulator({ clients: [{ clientId: 'g', clientSecret: 's', redirectUris: [`${PUBLIC}/connect/google/callback`] }] });
-    microsoft = await startMicrosoftEmulator({ clients: [{ clientId: 'm', clientSecret: 's', redirectUris: [`${PUBLIC}/connect/microsoft/callback`] }] });
-    Object.assign(env, { GOOGLE_ACCOUNTS_URL: google.url, GOOGLE_OAUTH2_URL: google.url, GOOGLE_API_URL: google.url });
-    Object.assign(env, { MICROSOFT_CLIENT_ID: 'm', MICROSOFT_CLIENT_SECRET: 's', MICROSOFT_LOGIN_URL: microsoft.url, MICROSOFT_GRAPH_URL: microsoft.url });
+    google = await startGoogleEmulator({ clients: [emulatorClient('google', PUBLIC)] });
+    microsoft = await startMicrosoftEmulator({ clients: [emulatorClient('microsoft', PUBLIC)] });
+    Object.assign(env, emulatorSettings({ google, microsoft }));
     t = await startTestApp(pg, env);
   });
   after(async () => {

@@ -8,6 +8,7 @@ import { startTestServer, type TestApp } from '../helpers/app.ts';
 import { launchBrowser, browserSkip, type Browser, type Page } from '../helpers/browser.ts';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google.ts';
 import type { OAuthClient } from '../emulators/oauth-server.ts';
+import { emulatorSettings } from '../helpers/connect.ts';
 import { addDays, formatLocalDate, utcToZoned } from '../../src/core/time/local-time.ts';
 
 // Clashes in the pages, against a connected Google calendar (emulator) in Chromium: the badge
@@ -33,7 +34,7 @@ describe('clashes and sync status in Chromium', { skip: browserSkip() }, () => {
   before(async () => {
     fs.mkdirSync(shots, { recursive: true });
     google = await startGoogleEmulator({ clients });
-    t = await startTestServer(testEngines[0]!, { GOOGLE_CLIENT_ID: 'g', GOOGLE_CLIENT_SECRET: 's', GOOGLE_ACCOUNTS_URL: google.url, GOOGLE_OAUTH2_URL: google.url, GOOGLE_API_URL: google.url });
+    t = await startTestServer(testEngines[0]!, emulatorSettings({ google }));
     clients[0]!.redirectUris.push(`${t.baseUrl}/connect/google/callback`);
     const make = async (key: string, start: string, end: string) => {
       ids[key] = (await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: t.auth, payload: { title: key, start, end, timezone: ZONE } })).json();
