@@ -107,12 +107,16 @@ export function createConflictUseCases(d: ConflictsDeps) {
       const kindOf = new Map(connections.map((c) => [c.id, c.kind]));
       // Free evenings only when every calendar answered: a calendar we could not read might be
       // the busy one. Our own copies count here: an evening with a saved event is not free.
-      const evening = eveningIn(zone);
       const knowsAll = connections.length > 0 && checks.every((c) => c.status === 'ok');
-      const free = knowsAll ? freeEvenings(localDays(from, to, zone), busy, evening).filter((day) => evening(day).end > clock() && evening(day).start >= from && evening(day).end <= to) : null;
+      const clashing = new Set(clashes.map((x) => x.eventId));
+      // The evenings wholly inside the range and not over yet, each computed once.
+      const evening = eveningIn(zone);
+      const windows = new Map(localDays(from, to, zone).map((day) => [day, evening(day)]));
+      for (const [day, w] of windows) if (w.start < from || w.end > to || w.end <= clock()) windows.delete(day);
+      const free = knowsAll ? freeEvenings([...windows.keys()], busy, (day) => windows.get(day)!) : null;
       return {
         items: events
-          .filter((e) => clashes.some((x) => x.eventId === e.id))
+          .filter((e) => clashing.has(e.id))
           .map((e) => ({
             eventId: e.id,
             title: e.title,
@@ -122,11 +126,11 @@ export function createConflictUseCases(d: ConflictsDeps) {
           })),
         checked: checks.sort((a, b) => a.connectionId.localeCompare(b.connectionId)),
         freeEvenings:
-          free?.map((date) => ({
-            date,
+          free?.map((date) => {
+            const w = windows.get(date)!;
             // What is on that evening and fits: suggestions from the same data.
-            eventIds: events.filter((e) => !e.allDay && e.startUtc >= evening(date).start && e.startUtc < evening(date).end && !clashes.some((x) => x.eventId === e.id)).map((e) => e.id),
-          })) ?? null,
+            return { date, eventIds: events.filter((e) => !e.allDay && e.startUtc >= w.start && e.startUtc < w.end && !clashing.has(e.id)).map((e) => e.id) };
+          }) ?? null,
       };
     },
   };

@@ -82,7 +82,7 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
         ))}
       </p>
       <h1 id="event-title">{event.title}</h1>
-      {!cancelled && (
+      {!cancelled && (clashes.length > 0 || conflicts.unavailable.length > 0) && (
         <p>
           <ClashNote clashes={clashes} unavailable={conflicts.unavailable} />
         </p>
