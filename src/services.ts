@@ -45,7 +45,14 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
   });
   // A slot outlives any request (the provider deadline) before a dead process's slot is reused.
   const gate = createRequestGate(database.db, database.engine, { slotLeaseMs: config.providerTimeoutMs + 5_000 }); // real time: it really waits
-  const registry = createProviderRegistry(config, tokens, connectionRepository, gate);
+  const registry = createProviderRegistry({
+    endpoints: { googleApiUrl: config.google.apiUrl, graphUrl: config.microsoft.graphUrl },
+    timeoutMs: config.providerTimeoutMs,
+    allowPrivateNetwork: config.allowPrivateNetwork,
+    tokens: { sourceFor: (id) => tokens.sourceFor(id) },
+    caldavPassword: async (id) => (await connectionRepository.secrets(id)).password ?? null,
+    gate,
+  });
   const outbox = createOutboxRepository(database.db, database.engine);
   const copies = createCopyRepository(database.db);
   metrics.watchQueue(() => outbox.countsByState());
@@ -87,6 +94,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     worker: createPushWorker({
       outbox,
       copies,
+      connections: connectionRepository,
       push: pushSync,
       clock,
       leaseMs: config.pushLeaseSeconds * 1000,

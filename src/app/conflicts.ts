@@ -5,6 +5,8 @@ import type { EventRepository } from '../infra/db/event-repository.ts';
 import type { ProviderRegistry } from '../integrations/registry.ts';
 import type { Database } from '../infra/db/schema.ts';
 import type { Kysely } from 'kysely';
+import { NotFoundError } from './errors.ts';
+import { checkedChoice, planBusyCalendars, type BusyCalendarPlan } from './busy-calendars.ts';
 
 // The events in a range that clash with the visitor's own busy times, from every connection
 // that may read them. Busy data is cached per connection for a few minutes (and dropped when we
@@ -39,6 +41,16 @@ export interface ConnectionCheck {
   kind: string;
   status: 'ok' | 'unavailable';
   reason?: string;
+  /** The names of the calendars read (when status is ok). */
+  calendars?: string[];
+  /** Why not every calendar could be read, e.g. the granted scope allows only the main one. */
+  note?: string;
+}
+
+interface BusyRead {
+  busy: BusyBlock[];
+  calendars: string[];
+  note: string | null;
 }
 
 export interface ConflictsDeps {
@@ -53,19 +65,41 @@ export type ConflictUseCases = ReturnType<typeof createConflictUseCases>;
 
 export function createConflictUseCases(d: ConflictsDeps) {
   const clock = d.clock ?? Date.now;
-  const cache = new Map<string, { at: number; busy: BusyBlock[] }>();
+  const cache = new Map<string, { at: number; read: BusyRead }>();
 
-  async function busyFor(c: Connection, from: number, to: number): Promise<BusyBlock[]> {
+  async function busyFor(c: Connection, from: number, to: number): Promise<BusyRead> {
     const key = `${c.id}\n${from}\n${to}`;
     const hit = cache.get(key);
-    if (hit && clock() - hit.at < CACHE_MS) return hit.busy;
+    if (hit && clock() - hit.at < CACHE_MS) return hit.read;
     const provider = await d.registry.forConnection(c);
-    // Google's free/busy takes calendar ids ("primary" is the person's own); Graph's
-    // calendarView covers every calendar; CalDAV is asked calendar by calendar.
-    const calendars = c.kind === 'google' ? ['primary'] : c.kind === 'caldav' ? (await provider.listCalendars()).map((cal) => cal.id) : [];
-    const busy = (await provider.busyIntervals(calendars, from, to)).map((b) => ({ ...b, connectionId: c.id }));
-    cache.set(key, { at: clock(), busy });
-    return busy;
+    // Every calendar that counts (by default all the person owns), not only the default one.
+    const plan = await planBusyCalendars(c, provider, await d.connections.busyCalendarIds(c.id));
+    const counted = plan.calendars.filter((cal) => cal.counts);
+    const intervals = counted.length > 0 ? await provider.busyIntervals(counted.map((cal) => cal.id), from, to) : [];
+    const read = { busy: intervals.map((b) => ({ ...b, connectionId: c.id })), calendars: counted.map((cal) => cal.name), note: plan.note };
+    cache.set(key, { at: clock(), read });
+    return read;
+  }
+
+  async function ownConnection(visitorId: string, connectionId: string): Promise<Connection> {
+    const c = await d.connections.get(connectionId);
+    if (!c || c.visitorId !== visitorId) throw new NotFoundError('no such connection');
+    return c;
+  }
+
+  async function planFor(c: Connection): Promise<BusyCalendarPlan> {
+    return planBusyCalendars(c, await d.registry.forConnection(c), await d.connections.busyCalendarIds(c.id));
+  }
+
+  /** The calendars of a connection that could count for busy times, and which do. */
+  async function busyCalendars(visitorId: string, connectionId: string) {
+    const c = await ownConnection(visitorId, connectionId);
+    const chosen = await d.connections.busyCalendarIds(c.id);
+    return { ...(await planFor(c)), choice: chosen === null ? ('default' as const) : ('chosen' as const) };
+  }
+
+  function forget(connectionId: string) {
+    for (const key of cache.keys()) if (key.startsWith(`${connectionId}\n`)) cache.delete(key);
   }
 
   async function ownCopies(connectionIds: string[]) {
@@ -82,8 +116,17 @@ export function createConflictUseCases(d: ConflictsDeps) {
 
   return {
     /** Drop cached busy data of a connection (we just changed its calendar). */
-    forget(connectionId: string) {
-      for (const key of cache.keys()) if (key.startsWith(`${connectionId}\n`)) cache.delete(key);
+    forget,
+
+    busyCalendars,
+
+    /** Stores which calendars count (null: back to "all I own"); unknown ids change nothing. */
+    async setBusyCalendars(visitorId: string, connectionId: string, calendarIds: string[] | null) {
+      const c = await ownConnection(visitorId, connectionId);
+      const choice = checkedChoice(await planFor(c), calendarIds);
+      await d.connections.setBusyCalendarIds(c.id, choice, clock());
+      forget(c.id);
+      return busyCalendars(visitorId, connectionId);
     },
 
     /** `zone`: the person's time zone, for the evenings (a valid IANA name). */
@@ -94,8 +137,9 @@ export function createConflictUseCases(d: ConflictsDeps) {
       await Promise.all(
         connections.map(async (c) => {
           try {
-            busy.push(...(await busyFor(c, from, to)));
-            checks.push({ connectionId: c.id, kind: c.kind, status: 'ok' });
+            const read = await busyFor(c, from, to);
+            busy.push(...read.busy);
+            checks.push({ connectionId: c.id, kind: c.kind, status: 'ok', calendars: read.calendars, ...(read.note ? { note: read.note } : {}) });
           } catch (error) {
             checks.push({ connectionId: c.id, kind: c.kind, status: 'unavailable', reason: (error as Error).message });
           }

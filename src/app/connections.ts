@@ -4,10 +4,17 @@ import type { TokenVault } from '../infra/crypto/token-vault.ts';
 import type { Connection, ConnectionRepository } from '../infra/db/connection-repository.ts';
 import type { OAuthStateRepository } from '../infra/db/oauth-state-repository.ts';
 import { exchangeCode, isConfigured, revokeGrant, startAuthorization, type OAuthKind } from '../integrations/oauth/flow.ts';
+import {
+  canListGoogleCalendars,
+  canWriteAnyGoogleCalendar,
+  GOOGLE_SCOPES,
+  googleScopesFor,
+  missingScopeMessage,
+  missingScopes,
+} from '../integrations/oauth/google-scopes.ts';
 import type { ProviderRegistry } from '../integrations/registry.ts';
-import { ProviderError, type ConnectionMode } from '../integrations/provider.ts';
-import { createMicrosoftProvider } from '../integrations/microsoft/index.ts';
-import { createCalDavProvider } from '../integrations/caldav/index.ts';
+import { ProviderError, type CalendarProvider, type ConnectionMode, type RemoteCalendar } from '../integrations/provider.ts';
+import { APP_CALENDAR_NAME } from '../core/sync/connection.ts';
 import { NotFoundError } from './errors.ts';
 
 /** Why a connect attempt was refused; shown to the person, never holds a secret. */
@@ -15,7 +22,28 @@ export class ConnectError extends Error {
   readonly code = 'connect_failed';
 }
 
-export const APP_CALENDAR_NAME = 'Calendar Club';
+/** Why an OAuth round trip was started: a (re)connect, or more scope to pick one of the person's own calendars. */
+export type OAuthPurpose = 'connect' | 'pick_calendar';
+
+/** What only the server may read back at the callback (sealed in the state row). */
+interface SealedState {
+  codeVerifier: string;
+  purpose: OAuthPurpose;
+}
+
+/** Google with calendar.app.created alone: writing into the person's own calendars needs calendar.events first. */
+export function needsMoreScopeToPick(c: Connection): boolean {
+  return c.kind === 'google' && c.mode === 'push' && !canWriteAnyGoogleCalendar(c.scope);
+}
+
+/** States sealed before `purpose` existed hold the bare verifier; they live ten minutes at most. */
+function openState(text: string): SealedState {
+  if (!text.startsWith('{')) return { codeVerifier: text, purpose: 'connect' };
+  const parsed = JSON.parse(text) as SealedState;
+  return { codeVerifier: parsed.codeVerifier, purpose: parsed.purpose === 'pick_calendar' ? 'pick_calendar' : 'connect' };
+}
+
+export { APP_CALENDAR_NAME };
 const STATE_TTL_MS = 10 * 60_000;
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -40,12 +68,16 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
     return connection;
   }
 
-  /** Creates (or finds) the app's own calendar for a push connection; a failure is recorded, not fatal. */
+  /**
+   * Creates (or finds) the app's own calendar for a push connection; a failure is recorded, not
+   * fatal. The calendar we made is remembered as the target and reused: with Google's
+   * calendar.app.created alone we cannot list calendars to find it again.
+   */
   async function ensureAppCalendar(connection: Connection): Promise<void> {
     if (connection.mode !== 'push' || connection.targetCalendarId) return;
     try {
       const provider = await d.registry.forConnection(connection);
-      const existing = (await provider.listCalendars().catch(() => [])).find((c) => c.name === APP_CALENDAR_NAME && c.writable);
+      const existing = await findAppCalendar(connection, provider);
       const calendar = existing ?? (await provider.createCalendar(APP_CALENDAR_NAME, 'UTC'));
       await d.connections.setTargetCalendar(connection.id, calendar.id, calendar.name, clock());
     } catch (error) {
@@ -54,26 +86,67 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
     }
   }
 
+  /**
+   * Our "Calendar Club" calendar when listing may find it; null when listing is not allowed.
+   * Any other failure is thrown: guessing "none" would make a second calendar.
+   */
+  async function findAppCalendar(connection: Connection, provider: CalendarProvider): Promise<RemoteCalendar | null> {
+    if (connection.kind === 'google' && !canListGoogleCalendars(connection.scope)) return null;
+    try {
+      return (await provider.listCalendars()).find((c) => c.name === APP_CALENDAR_NAME && c.writable) ?? null;
+    } catch (error) {
+      if (error instanceof ProviderError && error.status === 403) return null;
+      throw error;
+    }
+  }
+
+  /** The visitor's connection to the same account of the same provider, if any. */
+  async function sameAccount(visitorId: string, kind: OAuthKind, account: string | null): Promise<Connection | null> {
+    if (!account) return null;
+    const mine = await d.connections.listForVisitor(visitorId);
+    return mine.find((c) => c.kind === kind && c.account?.toLowerCase() === account.toLowerCase()) ?? null;
+  }
+
+  /** Microsoft's grant does not name the account; Graph does. Without it we cannot tell duplicates apart. */
+  async function microsoftAccount(accessToken: string): Promise<string | null> {
+    try {
+      return (await d.registry.forNewGrant('microsoft', 'connecting', accessToken).account?.()) ?? null;
+    } catch (error) {
+      const reason = error instanceof ProviderError ? error.message : (error as Error).message;
+      throw new ConnectError(`could not read the Microsoft account's address (${reason}); connect again`);
+    }
+  }
+
   return {
     providers: () =>
       (['google', 'microsoft'] as const).map((kind) => ({ kind, configured: isConfigured(d.config, kind) })),
 
     /** The provider's consent URL; the state is bound to this visitor and works once. */
-    async startOAuth(visitorId: string, kind: OAuthKind, mode: ConnectionMode, reconnectId: string | null): Promise<string> {
+    async startOAuth(visitorId: string, kind: OAuthKind, mode: ConnectionMode, reconnectId: string | null, purpose: OAuthPurpose = 'connect'): Promise<string> {
       if (!isConfigured(d.config, kind)) throw new ConnectError(`${kind} is not configured on this server`);
+      let existing: Connection | null = null;
       if (reconnectId) {
-        const existing = await ownConnection(visitorId, reconnectId);
+        existing = await ownConnection(visitorId, reconnectId);
         if (existing.kind !== kind) throw new ConnectError('that connection belongs to another provider');
         mode = existing.mode;
       }
-      const start = await startAuthorization(d.config, kind, mode, redirectUri(kind));
+      if (purpose === 'pick_calendar' && (kind !== 'google' || mode !== 'push' || !existing)) {
+        throw new ConnectError('choosing one of your own calendars needs a Google connection that adds events');
+      }
+      // Writing into the person's own calendars is asked for when they ask for it, and kept on
+      // later reconnects; Google adds it to what they granted before (include_granted_scopes).
+      const wantsEvents = purpose === 'pick_calendar' || (existing !== null && canWriteAnyGoogleCalendar(existing.scope));
+      const start = await startAuthorization(d.config, kind, mode, redirectUri(kind), {
+        extraScopes: kind === 'google' && wantsEvents ? [GOOGLE_SCOPES.events] : [],
+        includeGrantedScopes: kind === 'google',
+      });
       const stateHash = hash(start.state);
       await d.states.deleteOlderThan(clock() - STATE_TTL_MS);
       await d.states.put(stateHash, {
         visitorId,
         kind,
         mode,
-        verifierSealed: d.vault.seal(start.codeVerifier, `oauth-state:${stateHash}`),
+        verifierSealed: d.vault.seal(JSON.stringify({ codeVerifier: start.codeVerifier, purpose } satisfies SealedState), `oauth-state:${stateHash}`),
         nonce: start.nonce,
         reconnectId,
         createdAt: clock(),
@@ -91,28 +164,41 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
       if (record.visitorId !== visitorId) throw new ConnectError('this sign-in was started in another browser session; start again here');
       if (clock() - record.createdAt > STATE_TTL_MS) throw new ConnectError('the sign-in took too long; start again');
       if (query.get('error')) throw new ConnectError(`${kind === 'google' ? 'Google' : 'Microsoft'} did not grant access (${query.get('error')})`);
+      const sealed = openState(d.vault.open(record.verifierSealed, `oauth-state:${stateHash}`));
       let tokens;
       try {
         tokens = await exchangeCode(d.config, kind, query, {
           state,
-          codeVerifier: d.vault.open(record.verifierSealed, `oauth-state:${stateHash}`),
+          codeVerifier: sealed.codeVerifier,
           nonce: record.nonce,
           redirectUri: redirectUri(kind),
         });
       } catch (error) {
         throw new ConnectError(error instanceof ProviderError ? error.message : 'the provider refused the sign-in');
       }
+      const account = kind === 'microsoft' ? await microsoftAccount(tokens.accessToken) : tokens.email;
+      // One account, one connection: connecting the same account again is a reconnect.
+      const existing = record.reconnectId ? await ownConnection(visitorId, record.reconnectId) : await sameAccount(visitorId, kind, account);
+      const mode = existing?.mode ?? (record.mode as ConnectionMode);
+      if (kind === 'google') {
+        // The person may have unticked a box: store nothing new rather than half a connection.
+        const required = [...googleScopesFor(mode), ...(sealed.purpose === 'pick_calendar' ? [GOOGLE_SCOPES.events] : [])];
+        const missing = missingScopes(required, tokens.scope);
+        if (missing.length > 0) throw new ConnectError(missingScopeMessage(missing));
+      }
       const now = clock();
-      const secrets = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? null };
       const expiresAt = now + tokens.expiresInSeconds * 1000;
-      if (record.reconnectId) {
-        const existing = await ownConnection(visitorId, record.reconnectId);
+      if (existing) {
+        // Google sends a refresh token only with consent: keep the one we have if none came.
+        const previous = await d.connections.secrets(existing.id);
+        const secrets = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? previous.refreshToken ?? null };
         await d.connections.saveSecrets(existing.id, secrets, expiresAt, now, tokens.scope);
-        const reconnected = (await d.connections.get(existing.id))!;
-        await ensureAppCalendar(reconnected);
+        if (account && !existing.account) await d.connections.setAccount(existing.id, account, now);
+        await ensureAppCalendar((await d.connections.get(existing.id))!);
         await d.connections.resumeWork(existing.id, clock());
         return (await d.connections.get(existing.id))!;
       }
+      const secrets = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? null };
       const id = randomBytes(12).toString('base64url');
       const connection: Connection = {
         id,
@@ -121,7 +207,7 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
         mode: record.mode as ConnectionMode,
         status: 'active',
         statusReason: null,
-        account: tokens.email,
+        account,
         serverUrl: null,
         targetCalendarId: null,
         targetCalendarName: null,
@@ -131,11 +217,6 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
         updatedAt: now,
       };
       await d.connections.create(connection, secrets);
-      if (kind === 'microsoft') {
-        const graph = createMicrosoftProvider({ graphUrl: d.config.microsoft.graphUrl, connectionId: id, accessToken: async () => tokens.accessToken });
-        const account = await graph.account().catch(() => null);
-        if (account) await d.connections.setAccount(id, account, now);
-      }
       await ensureAppCalendar((await d.connections.get(id))!);
       return (await d.connections.get(id))!;
     },
@@ -144,11 +225,12 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
 
     /** Connects a CalDAV account with an app password: discovery first, nothing stored on failure. */
     async connectCalDav(visitorId: string, input: { serverUrl: string; username: string; password: string; mode: ConnectionMode }): Promise<Connection> {
-      const provider = createCalDavProvider({ ...input, allowPrivateNetwork: d.config.allowPrivateNetwork });
+      const provider = d.registry.forCalDavAccount(input);
       try {
+        if (!provider.discover) throw new ConnectError('this server cannot be connected');
         await provider.discover();
       } catch (error) {
-        throw new ConnectError(error instanceof ProviderError ? error.message : 'the CalDAV server could not be reached');
+        throw new ConnectError(`Could not connect the CalDAV account: ${error instanceof ProviderError || error instanceof ConnectError ? error.message : 'the CalDAV server could not be reached'}`);
       }
       const now = clock();
       const connection: Connection = {
@@ -172,14 +254,20 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
       return (await d.connections.get(connection.id))!;
     },
 
-    /** The calendars of a connection, to pick where saved events go. */
-    async calendars(visitorId: string, id: string) {
+    /**
+     * The calendars of a connection, to pick where saved events go. Writable means writable by
+     * us: with Google's calendar.app.created alone, only the calendar we made.
+     */
+    async calendars(visitorId: string, id: string): Promise<RemoteCalendar[]> {
       const connection = await ownConnection(visitorId, id);
+      let calendars: RemoteCalendar[];
       try {
-        return await (await d.registry.forConnection(connection)).listCalendars();
+        calendars = await (await d.registry.forConnection(connection)).listCalendars();
       } catch (error) {
         throw new ConnectError(error instanceof ProviderError ? error.message : 'the calendars could not be listed');
       }
+      if (!needsMoreScopeToPick(connection)) return calendars;
+      return calendars.map((c) => ({ ...c, writable: c.writable && c.id === connection.targetCalendarId }));
     },
 
     /** Points a connection at another of its calendars (one we may write to). */
@@ -188,6 +276,9 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
       if (connection.mode !== 'push') throw new ConnectError('this connection only reads busy times; connect again to add events');
       const calendar = (await this.calendars(visitorId, id)).find((c) => c.id === calendarId);
       if (!calendar) throw new ConnectError('that calendar is not in this account');
+      if (!calendar.writable && needsMoreScopeToPick(connection)) {
+        throw new ConnectError('Calendar Club may only add events to the calendar it created. Allow it to add events to your own calendars first (“Use one of my own calendars”).');
+      }
       if (!calendar.writable) throw new ConnectError('that calendar is read-only');
       await d.connections.setTargetCalendar(id, calendar.id, calendar.name, clock());
       return (await d.connections.get(id))!;

@@ -46,7 +46,7 @@ export function createVisitorUseCases(deps: VisitorUseCasesDeps) {
 
     async save(visitorId: string, idOrSlug: string): Promise<{ event: CalendarEvent; added: boolean }> {
       const event = await savableEvent(idOrSlug);
-      if (event.status === 'cancelled') throw new EventCancelledError(`"${event.title}" is cancelled`);
+      if (event.status === 'cancelled') throw new EventCancelledError(`"${event.title}" is cancelled; it cannot be saved`);
       return { event, added: await deps.visitors.save(visitorId, event.id, clock()) };
     },
 

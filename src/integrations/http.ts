@@ -65,3 +65,15 @@ export function pathOf(url: string): string {
     return '(invalid url)';
   }
 }
+
+/**
+ * A provider call with the connection's bearer token. A 401 for a token we thought valid
+ * (providers drop tokens before `expires_in`) gets one refresh at once and one more try,
+ * instead of failing until the token's own expiry; a failed refresh means reconnect.
+ */
+export async function fetchWithBearer(tokens: { current(): Promise<string>; renew(refused: string): Promise<string> }, r: Omit<ProviderRequest, 'accessToken'>): Promise<ProviderResponse> {
+  const token = await tokens.current();
+  const first = await providerFetch({ ...r, accessToken: token });
+  if (first.status !== 401) return first;
+  return providerFetch({ ...r, accessToken: await tokens.renew(token) });
+}

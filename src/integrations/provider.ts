@@ -4,11 +4,8 @@
 
 import type { ProviderErrorCode } from '../core/sync/failure-policy.ts';
 
-export const PROVIDER_KINDS = ['google', 'microsoft', 'caldav'] as const;
-export type ProviderKind = (typeof PROVIDER_KINDS)[number];
-
-/** What the person allowed at connect time. */
-export type ConnectionMode = 'busy' | 'push';
+export { PROVIDER_KINDS, type ProviderKind, type ConnectionMode } from '../core/sync/connection.ts';
+import type { ProviderKind } from '../core/sync/connection.ts';
 
 export { PROVIDER_ERROR_CODES, type ProviderErrorCode } from '../core/sync/failure-policy.ts';
 
@@ -39,6 +36,8 @@ export interface RemoteCalendar {
   /** True when we may write events into it. */
   writable: boolean;
   primary: boolean;
+  /** The person's own calendar, not one shared with them by someone else (undefined: the provider does not say). */
+  owned?: boolean;
 }
 
 /** A provider-neutral event: what we push. Times as wall clock + IANA zone, or all-day dates. */
@@ -75,15 +74,44 @@ export interface BusyInterval {
   remoteEventId?: string;
 }
 
-/** What every adapter does, given a connection's current credentials. */
+/**
+ * Where an OAuth adapter gets its bearer token (a port: integrations/oauth/token-lifecycle.ts
+ * implements it). A provider may refuse a token before its `expires_in` (revoked, rotated,
+ * password changed): `renew` is called once with the refused token, refreshes it (once, for
+ * every caller and process) and gives the new one, or throws `reconnect_required`.
+ */
+export interface AccessTokenSource {
+  current(): Promise<string>;
+  renew(refused: string): Promise<string>;
+}
+
+/**
+ * What every adapter does, given a connection's current credentials.
+ *
+ * Copies are found again by an idempotency key derived from the event's UID, the connection
+ * and the copy's `generation` (core/sync/copy.ts): Google's client-chosen event id, Graph's
+ * `transactionId`, CalDAV's fixed resource name.
+ */
 export interface CalendarProvider {
   readonly kind: ProviderKind;
   listCalendars(): Promise<RemoteCalendar[]>;
   /** Creates the app's own calendar ("Calendar Club"). */
   createCalendar(name: string, timezone: string): Promise<RemoteCalendar>;
+  /** False when the calendar is gone (tells a deleted calendar from a deleted copy). */
+  calendarExists(calendarId: string): Promise<boolean>;
   /** Idempotent: a retry after a timeout finds the first copy instead of making a second. */
-  createEvent(calendarId: string, event: RemoteEventInput): Promise<RemoteEventRef>;
+  createEvent(calendarId: string, event: RemoteEventInput, generation: number): Promise<RemoteEventRef>;
+  /**
+   * Brings a copy up to date (the organizer's version wins over changes made meanwhile).
+   * Throws `not_found` when the person deleted the copy: a deleted copy is never revived here.
+   */
   updateEvent(calendarId: string, ref: RemoteEventRef, event: RemoteEventInput): Promise<RemoteEventRef>;
   deleteEvent(calendarId: string, ref: RemoteEventRef): Promise<void>;
+  /** Deletes the copy a create may have made without its answer reaching us (found by its key). */
+  deleteUnconfirmed(calendarId: string, event: RemoteEventInput, generation: number): Promise<void>;
   busyIntervals(calendarIds: string[], from: number, to: number): Promise<BusyInterval[]>;
+  /** Optional: the account's address, where the grant itself does not say (Microsoft). */
+  account?(): Promise<string | null>;
+  /** Optional: checks the account and lists its calendars before anything is stored (CalDAV). */
+  discover?(): Promise<{ principalUrl: string; calendarHomeUrl: string; calendars: RemoteCalendar[] }>;
 }

@@ -1,4 +1,4 @@
-import { GateBusyError, type RequestGate, type RequestLimits } from '../infra/db/request-gate.ts';
+import { GateBusyError, type RequestLimits } from '../infra/db/request-gate.ts';
 import { ProviderError, type CalendarProvider, type ProviderKind } from './provider.ts';
 
 // What each provider allows one connected account, enforced across every process through the
@@ -14,11 +14,21 @@ export const PROVIDER_REQUEST_LIMITS: Record<ProviderKind, RequestLimits> = {
 };
 
 /** The same provider, with every call passing through the account's gate first. */
-export function withRequestLimits(provider: CalendarProvider, connectionId: string, gate: RequestGate, limits: RequestLimits = PROVIDER_REQUEST_LIMITS[provider.kind]): CalendarProvider {
+/** The shared gate (infra/db/request-gate.ts): waits for a slot, gives the release back. */
+export interface RequestGatePort {
+  enter(key: string, limits: RequestLimits): Promise<() => Promise<void>>;
+}
+
+/**
+ * The same provider, with every call passing through its account's gate first. `accountKey`
+ * names the account (core/sync/connection.ts): the provider's limits are per mailbox, not per
+ * connection.
+ */
+export function withRequestLimits(provider: CalendarProvider, accountKey: string, gate: RequestGatePort, limits: RequestLimits = PROVIDER_REQUEST_LIMITS[provider.kind]): CalendarProvider {
   async function gated<T>(call: () => Promise<T>): Promise<T> {
     let release: () => Promise<void>;
     try {
-      release = await gate.enter(connectionId, limits);
+      release = await gate.enter(accountKey, limits);
     } catch (error) {
       if (error instanceof GateBusyError) throw new ProviderError('rate_limited', error.message, { retryAfterMs: error.retryAfterMs });
       throw error;
@@ -33,9 +43,13 @@ export function withRequestLimits(provider: CalendarProvider, connectionId: stri
     kind: provider.kind,
     listCalendars: () => gated(() => provider.listCalendars()),
     createCalendar: (name, timezone) => gated(() => provider.createCalendar(name, timezone)),
-    createEvent: (calendarId, event) => gated(() => provider.createEvent(calendarId, event)),
+    calendarExists: (calendarId) => gated(() => provider.calendarExists(calendarId)),
+    createEvent: (calendarId, event, generation) => gated(() => provider.createEvent(calendarId, event, generation)),
     updateEvent: (calendarId, ref, event) => gated(() => provider.updateEvent(calendarId, ref, event)),
     deleteEvent: (calendarId, ref) => gated(() => provider.deleteEvent(calendarId, ref)),
+    deleteUnconfirmed: (calendarId, event, generation) => gated(() => provider.deleteUnconfirmed(calendarId, event, generation)),
     busyIntervals: (calendarIds, from, to) => gated(() => provider.busyIntervals(calendarIds, from, to)),
+    ...(provider.account ? { account: () => gated(() => provider.account!()) } : {}),
+    ...(provider.discover ? { discover: () => gated(() => provider.discover!()) } : {}),
   };
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { PushSync } from '../app/push-sync.ts';
-import { decideOnFailure, type FailurePolicyOptions, DEFAULT_FAILURE_POLICY } from '../core/sync/failure-policy.ts';
+import { PushFailure, type PushSync } from '../app/push-sync.ts';
+import { decideOnFailure, type FailureDecision, type FailurePolicyOptions, DEFAULT_FAILURE_POLICY } from '../core/sync/failure-policy.ts';
+import type { ConnectionRepository } from '../infra/db/connection-repository.ts';
 import type { CopyRepository } from '../infra/db/copy-repository.ts';
 import type { OutboxRepository } from '../infra/db/outbox-repository.ts';
-import { connectionJobPrefix, PUSH_JOB, type PushTarget } from '../infra/db/push-jobs.ts';
+import { connectionJobPrefix, PUSH_JOB, REPAIR_CALENDAR_JOB, type CalendarRepair, type PushTarget } from '../infra/db/push-jobs.ts';
 import { ProviderError } from '../integrations/provider.ts';
 import type { OutboxWakeups } from '../infra/db/outbox-wakeups.ts';
 
@@ -13,6 +14,7 @@ import type { OutboxWakeups } from '../infra/db/outbox-wakeups.ts';
 export interface PushWorkerOptions {
   outbox: OutboxRepository;
   copies: CopyRepository;
+  connections: ConnectionRepository;
   push: PushSync;
   clock?: () => number;
   leaseMs?: number;
@@ -53,8 +55,15 @@ export function createPushWorker(o: PushWorkerOptions) {
       interruptSleep = done;
     });
 
-  async function runJob(job: { id: string; kind: string; payload: unknown; attempts: number; createdAt: number }): Promise<void> {
-    if (job.kind !== PUSH_JOB) return void (await o.outbox.deadLetter(job.id, owner, `unknown job kind ${job.kind}`, clock()));
+  type Job = { id: string; kind: string; payload: unknown; attempts: number; createdAt: number };
+
+  async function runJob(job: Job): Promise<void> {
+    if (job.kind === PUSH_JOB) return runPush(job);
+    if (job.kind === REPAIR_CALENDAR_JOB) return runRepair(job);
+    await o.outbox.deadLetter(job.id, owner, `unknown job kind ${job.kind}`, clock());
+  }
+
+  async function runPush(job: Job): Promise<void> {
     const { connectionId, eventId } = job.payload as PushTarget;
     try {
       const outcome = await o.push.reconcile(connectionId, eventId);
@@ -62,23 +71,67 @@ export function createPushWorker(o: PushWorkerOptions) {
       o.onOutcome?.(job.kind, outcome, (clock() - job.createdAt) / 1000);
       if (outcome === 'created' || outcome === 'updated' || outcome === 'deleted') o.onCalendarChanged?.(connectionId);
     } catch (error) {
-      const e = error instanceof ProviderError ? error : new ProviderError('temporary', (error as Error).message ?? 'failed');
-      const decision = decideOnFailure({ code: e.code, message: e.message, retryAfterMs: e.retryAfterMs, operation: 'update', attempt: job.attempts, now: clock() }, o.policy ?? DEFAULT_FAILURE_POLICY);
-      o.onOutcome?.(job.kind, decision.kind);
+      const failure = asPushFailure(error);
+      const decision = decide(failure, job);
+      await applyToJob(job, connectionId, failure, decision);
+      await o.push.applyDecision(connectionId, eventId, failure.operation, decision);
+      // What the person sees on the copy: waiting, failed, or nothing (the decision settled it).
       const now = clock();
-      if (decision.kind === 'retry') {
-        await o.outbox.reschedule(job.id, owner, decision.at, e.message, now);
-        await o.copies.mark(connectionId, eventId, 'pending', e.message, now);
-      } else if (decision.kind === 'park_connection') {
-        await o.outbox.park(connectionJobPrefix(connectionId), e.message, now);
-        await o.copies.mark(connectionId, eventId, 'pending', `waiting for reconnect: ${e.message}`, now);
-      } else if (decision.kind === 'dead_letter') {
-        await o.outbox.deadLetter(job.id, owner, decision.reason, now);
-        await o.copies.mark(connectionId, eventId, 'failed', decision.reason, now);
-      } else {
+      if (decision.kind === 'retry') await o.copies.mark(connectionId, eventId, 'pending', failure.message, now);
+      if (decision.kind === 'reconnect') await o.copies.mark(connectionId, eventId, 'pending', `waiting for reconnect: ${failure.message}`, now);
+      if (decision.kind === 'dead_letter') await o.copies.mark(connectionId, eventId, 'failed', decision.reason, now);
+    }
+  }
+
+  async function runRepair(job: Job): Promise<void> {
+    const { connectionId, calendarId } = job.payload as CalendarRepair;
+    try {
+      const outcome = await o.push.repairCalendar(connectionId, calendarId);
+      await o.outbox.complete(job.id, owner);
+      o.onOutcome?.(job.kind, outcome);
+    } catch (error) {
+      const failure = asPushFailure(error);
+      const decision = decide(failure, job);
+      await applyToJob(job, connectionId, failure, decision);
+      if (decision.kind === 'dead_letter') await o.connections.setStatus(connectionId, 'error', `Your calendar was deleted and could not be made again: ${decision.reason}`, clock());
+    }
+  }
+
+  function asPushFailure(error: unknown): PushFailure {
+    if (error instanceof PushFailure) return error;
+    // Not a provider's answer (a bug, the database): retried with backoff, and logged.
+    o.log?.warn({ err: error }, 'push job failed unexpectedly');
+    const e = error instanceof ProviderError ? error : new ProviderError('temporary', (error as Error)?.message ?? 'failed', { cause: error });
+    return new PushFailure(e, 'update');
+  }
+
+  function decide(f: PushFailure, job: Job): FailureDecision {
+    const e = f.error;
+    const decision = decideOnFailure({ code: e.code, message: e.message, retryAfterMs: e.retryAfterMs, operation: f.operation, attempt: job.attempts, now: clock() }, o.policy ?? DEFAULT_FAILURE_POLICY);
+    o.onOutcome?.(job.kind, decision.kind);
+    return decision;
+  }
+
+  /** The job's side of a decision: when it runs again, or that it is parked, dead or done. */
+  async function applyToJob(job: Job, connectionId: string, f: PushFailure, decision: FailureDecision): Promise<void> {
+    const now = clock();
+    switch (decision.kind) {
+      case 'retry':
+        return o.outbox.reschedule(job.id, owner, decision.at, f.message, now);
+      case 'reconnect':
+        // The grant is dead: the person is asked to reconnect, and the work waits for them.
+        await o.connections.setStatus(connectionId, 'reconnect_required', decision.reason, now);
+        return o.outbox.park(connectionJobPrefix(connectionId), f.message, now);
+      case 'recreate_calendar':
+        // One repair job per connection makes the calendar again and queues every saved event.
+        if (!f.calendarId) return o.outbox.reschedule(job.id, owner, now, f.message, now);
         await o.outbox.complete(job.id, owner);
-      }
-      if (!(error instanceof ProviderError)) o.log?.warn({ err: error }, 'push job failed unexpectedly');
+        return o.outbox.enqueueCalendarRepair({ connectionId, calendarId: f.calendarId }, now);
+      case 'dead_letter':
+        return o.outbox.deadLetter(job.id, owner, decision.reason, now);
+      case 'copy_deleted_by_person':
+      case 'done':
+        await o.outbox.complete(job.id, owner);
     }
   }
 

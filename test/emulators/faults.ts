@@ -19,18 +19,20 @@ export interface Faults {
   randomKinds: FaultKind[];
   /** How long a 'timeout' answer is held (longer than the client's deadline). */
   hangMs: number;
+  /** Decides the random faults; a seeded generator makes a run's faults replayable. */
+  random: () => number;
 }
 
 export function createFaults(): Faults {
-  return { queue: [], delayMs: 0, randomShare: 0, randomKinds: [], hangMs: 2_000 };
+  return { queue: [], delayMs: 0, randomShare: 0, randomKinds: [], hangMs: 2_000, random: Math.random };
 }
 
 /** The fault this call suffers, if any. */
 export function nextFault(f: Faults): FaultKind | undefined {
   const scripted = f.queue.shift();
   if (scripted) return scripted;
-  if (f.randomShare > 0 && f.randomKinds.length > 0 && Math.random() < f.randomShare) {
-    return f.randomKinds[Math.floor(Math.random() * f.randomKinds.length)];
+  if (f.randomShare > 0 && f.randomKinds.length > 0 && f.random() < f.randomShare) {
+    return f.randomKinds[Math.floor(f.random() * f.randomKinds.length)];
   }
   return undefined;
 }

@@ -19,6 +19,7 @@ type Send = (res: http.ServerResponse, status: number, body?: unknown) => void;
 type Err = (code: number, reason: string, message: string) => unknown;
 
 const ID = /^[a-v0-9]{5,1024}$/;
+const FREE_BUSY_MAX_CALENDARS = 50;
 
 /** An instant from a Google time ({dateTime, timeZone} or {date}); null when invalid. */
 export function googleInstant(t: GoogleEvent['start']): number | null {
@@ -77,19 +78,38 @@ export function createGoogleEvents(send: Send, error: Err) {
       events.set(key(calendarId, id), next);
       send(res, 200, next);
     },
-    freeBusy(res: http.ServerResponse, body: { timeMin: string; timeMax: string; items: { id: string }[] }) {
+    /**
+     * freeBusy as documented (https://developers.google.com/workspace/calendar/api/v3/reference/freebusy/query):
+     * each asked id is a key of `calendars`, "primary" included; a calendar that was not
+     * computed answers `errors` (domain, reason) and an empty `busy`. `account` resolves
+     * "primary" (the person's primary calendar, whose id is their address); `visible` says
+     * whether they may read a calendar; `failing` is the test switch for a computation error.
+     */
+    freeBusy(
+      res: http.ServerResponse,
+      body: { timeMin: string; timeMax: string; items: { id: string }[] },
+      account: { email: string; visible(calendarId: string): boolean; failing: Map<string, string> },
+    ) {
       const from = Date.parse(body.timeMin);
       const to = Date.parse(body.timeMax);
-      const calendars: Record<string, { busy: { start: string; end: string }[] }> = {};
-      for (const { id } of body.items ?? []) {
+      const resolve = (id: string) => (id === 'primary' ? account.email : id);
+      const calendars: Record<string, { busy: { start: string; end: string }[]; errors?: { domain: string; reason: string }[] }> = {};
+      (body.items ?? []).forEach(({ id }, index) => {
+        const calendarId = resolve(id);
+        // calendarExpansionMax: "Maximum value is 50"; the calendars past it are not computed.
+        const reason = index >= FREE_BUSY_MAX_CALENDARS ? 'tooManyCalendarsRequested' : !account.visible(calendarId) ? 'notFound' : account.failing.get(calendarId);
+        if (reason) {
+          calendars[id] = { errors: [{ domain: reason === 'tooManyCalendarsRequested' ? 'usageLimits' : 'global', reason }], busy: [] };
+          return;
+        }
         const busy = [...events.values()]
-          .filter((e) => e.calendarId === id && e.status !== 'cancelled' && e.transparency !== 'transparent')
+          .filter((e) => resolve(e.calendarId) === calendarId && e.status !== 'cancelled' && e.transparency !== 'transparent')
           .map((e) => [googleInstant(e.start)!, googleInstant(e.end)!] as const)
           .filter(([s, e]) => s < to && e > from)
           .sort((a, b) => a[0] - b[0])
           .map(([s, e]) => ({ start: new Date(Math.max(s, from)).toISOString(), end: new Date(Math.min(e, to)).toISOString() }));
         calendars[id] = { busy };
-      }
+      });
       send(res, 200, { kind: 'calendar#freeBusy', timeMin: body.timeMin, timeMax: body.timeMax, calendars });
     },
   };

@@ -15,6 +15,8 @@ export interface GoogleEmulatorOptions {
   autoConsent?: boolean;
   email?: string;
   accessTokenTtlSeconds?: number;
+  /** `accounts.google.com`: the ID tokens' legacy issuer form, which Google still issues. */
+  idTokenIssuer?: string;
 }
 
 export interface GoogleCalendar {
@@ -23,9 +25,21 @@ export interface GoogleCalendar {
   timeZone: string;
   owner: string;
   appCreated: boolean;
+  primary?: boolean;
 }
 
+const AUTH = 'https://www.googleapis.com/auth';
 const APP_CREATED = 'https://www.googleapis.com/auth/calendar.app.created';
+
+/**
+ * A token without the scope the method needs: 403 in the Calendar API's error format
+ * (https://developers.google.com/workspace/calendar/api/guides/errors), reason
+ * insufficientPermissions, with the message Google sends for a missing scope.
+ */
+function insufficientScopes() {
+  const message = 'Request had insufficient authentication scopes.';
+  return { error: { code: 403, message, errors: [{ domain: 'global', reason: 'insufficientPermissions', message }], status: 'PERMISSION_DENIED' } };
+}
 
 function googleError(code: number, reason: string, message: string) {
   return { error: { code, message, errors: [{ domain: code === 403 || code === 429 ? 'usageLimits' : 'global', reason, message }], status: reason } };
@@ -36,12 +50,15 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
   const calendars = new Map<string, GoogleCalendar>();
   const faults = createFaults();
   const requests: string[] = [];
+  /** Test switch: calendar id -> the freeBusy error reason it answers (e.g. internalError). */
+  const freeBusyFailures = new Map<string, string>();
   const oauth = createOAuthServer({
     clients: options.clients,
     issuer: 'https://accounts.google.com',
     autoConsent: options.autoConsent ?? true,
     defaultEmail: options.email ?? 'nina@gmail.test',
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3599,
+    idTokenIssuer: options.idTokenIssuer,
     providerName: 'Google',
     profile: {
       rotateRefreshTokens: false,
@@ -69,22 +86,39 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
     if (!token) return send(res, 401, googleError(401, 'authError', 'Request had invalid authentication credentials.'));
     const scopes = token.scope.split(' ');
     const path = url.pathname.slice('/calendar/v3'.length);
+    // Every account has a primary calendar, whose id is its address ("primary" names it):
+    // https://developers.google.com/workspace/calendar/api/v3/reference/calendarList/get
+    if (!calendars.has(token.email)) calendars.set(token.email, { id: token.email, summary: token.email, timeZone: 'UTC', owner: token.email, appCreated: false, primary: true });
     if (req.method === 'GET' && path === '/users/me/calendarList') {
-      if (!scopes.some((s) => s.endsWith('/calendar') || s.endsWith('/calendar.readonly') || s === APP_CREATED)) {
-        return send(res, 403, googleError(403, 'insufficientPermissions', 'Insufficient Permission'));
-      }
-      const mine = [...calendars.values()].filter((c) => c.owner === token.email && (c.appCreated || !scopes.includes(APP_CREATED)));
+      // Only these four scopes, not calendar.app.created:
+      // https://developers.google.com/calendar/api/v3/reference/calendarList/list (Authorization)
+      const listing = ['calendar', 'calendar.readonly', 'calendar.calendarlist', 'calendar.calendarlist.readonly'].map((s) => `${AUTH}/${s}`);
+      if (!scopes.some((s) => listing.includes(s))) return send(res, 403, insufficientScopes());
+      const mine = [...calendars.values()].filter((c) => c.owner === token.email);
       const max = Number(url.searchParams.get('maxResults') ?? 100);
       const start = Number(url.searchParams.get('pageToken') ?? 0);
       const page = mine.slice(start, start + max);
       return send(res, 200, {
         kind: 'calendar#calendarList',
-        items: page.map((c) => ({ id: c.id, summary: c.summary, timeZone: c.timeZone, accessRole: 'owner' })),
+        items: page.map((c) => ({ id: c.id, summary: c.summary, timeZone: c.timeZone, accessRole: 'owner', ...(c.primary ? { primary: true } : {}) })),
         ...(start + max < mine.length ? { nextPageToken: String(start + max) } : {}),
       });
     }
+    const listed = /^\/users\/me\/calendarList\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && listed) {
+      // calendarList.get: the listing scopes, or calendar.app.created for a calendar the app made
+      // (https://developers.google.com/workspace/calendar/api/v3/reference/calendarList/get);
+      // a deleted calendar is 404 notFound.
+      const calendar = calendars.get(decodeURIComponent(listed[1]!));
+      if (!calendar || calendar.owner !== token.email) return send(res, 404, googleError(404, 'notFound', 'Not Found'));
+      const listing = ['calendar', 'calendar.readonly', 'calendar.calendarlist', 'calendar.calendarlist.readonly'].map((s) => `${AUTH}/${s}`);
+      if (!scopes.some((s) => listing.includes(s)) && !(scopes.includes(APP_CREATED) && calendar.appCreated)) return send(res, 403, insufficientScopes());
+      return send(res, 200, { kind: 'calendar#calendarListEntry', id: calendar.id, summary: calendar.summary, timeZone: calendar.timeZone, accessRole: 'owner' });
+    }
     if (req.method === 'POST' && path === '/calendars') {
-      if (!scopes.some((s) => s === APP_CREATED || s.endsWith('/calendar'))) return send(res, 403, googleError(403, 'insufficientPermissions', 'Insufficient Permission'));
+      // Secondary calendars: calendar, calendar.app.created, or calendar.calendars ("create
+      // secondary calendars"): https://googleapis.dev/java/google-api-services-calendar/latest/com/google/api/services/calendar/CalendarScopes.html
+      if (!scopes.some((s) => s === APP_CREATED || s === `${AUTH}/calendar` || s === `${AUTH}/calendar.calendars`)) return send(res, 403, insufficientScopes());
       const body = JSON.parse((await readBody(req)) || '{}') as { summary?: string; timeZone?: string };
       if (!body.summary) return send(res, 400, googleError(400, 'required', 'Missing summary.'));
       const calendar: GoogleCalendar = { id: `${randomBytes(10).toString('hex')}@group.calendar.google.test`, summary: body.summary, timeZone: body.timeZone ?? 'UTC', owner: token.email, appCreated: true };
@@ -96,7 +130,9 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
       if (!scopes.some((s) => s.endsWith('/calendar.freebusy') || s.endsWith('/calendar') || s.endsWith('/calendar.readonly'))) {
         return send(res, 403, googleError(403, 'insufficientPermissions', 'Insufficient Permission'));
       }
-      return events.freeBusy(res, JSON.parse(await readBody(req)));
+      // An id the person may not read is "notFound" for them, like one that does not exist.
+      const visible = (id: string) => calendars.get(id)?.owner === token.email;
+      return events.freeBusy(res, JSON.parse(await readBody(req)), { email: token.email, visible, failing: freeBusyFailures });
     }
     const match = /^\/calendars\/([^/]+)\/events(?:\/([^/]+))?$/.exec(path);
     if (match) {
@@ -130,10 +166,28 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
     url: origin,
     oauth,
     calendars,
+    /** One of the person's own calendars (not made by the app), e.g. their primary one. */
+    addCalendar(owner: string, summary: string, primary = false): GoogleCalendar {
+      const calendar: GoogleCalendar = { id: primary ? owner : `${randomBytes(10).toString('hex')}@group.calendar.google.test`, summary, timeZone: 'UTC', owner, appCreated: false, primary };
+      calendars.set(calendar.id, calendar);
+      return calendar;
+    },
+    /** A busy (opaque, confirmed) event in one of the person's calendars, for freeBusy. */
+    addBusyEvent(calendarId: string, start: string, end: string) {
+      const id = `seeded${randomBytes(8).toString('hex')}`.replace(/[w-z]/g, 'a');
+      events.events.set(`${calendarId}\n${id}`, { id, calendarId, etag: '"1"', status: 'confirmed', summary: 'Private meeting', start: { dateTime: start }, end: { dateTime: end } });
+      return id;
+    },
+    freeBusyFailures,
     events: events.events,
     inserts: events.inserts,
     faults,
     requests,
+    /** The person deletes a calendar in Google Calendar: it and its events are gone. */
+    deleteCalendar(id: string) {
+      calendars.delete(id);
+      for (const [key, e] of events.events) if (e.calendarId === id) events.events.delete(key);
+    },
     close: listening.close,
   };
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { isKnownTimeZone, parseLocalDateTime, zonedToUtcMs } from '../../src/core/time/local-time.ts';
+import { windowsZoneRules } from '../../src/integrations/microsoft/windows-zones.ts';
+import { graphAcceptsTimeZone } from './graph-time-zones.ts';
 
 // Graph events and calendarView (reference/providers.md §3, §6 items 7, 13-15).
 
@@ -21,20 +23,20 @@ export interface GraphEvent {
 type Send = (res: http.ServerResponse, status: number, body?: unknown) => void;
 type Err = (code: string, message: string) => unknown;
 
-// A few Windows zone names Graph documents, next to IANA names and UTC.
-const WINDOWS_ZONES: Record<string, string> = {
-  'W. Europe Standard Time': 'Europe/Berlin',
-  'Eastern Standard Time': 'America/New_York',
-  'Tokyo Standard Time': 'Asia/Tokyo',
-  'AUS Eastern Standard Time': 'Australia/Sydney',
-};
-
+/** The instant of a Graph time: a Windows zone follows the rules of CLDR's "001" IANA zone for it. */
 export function graphInstant(t: { dateTime: string; timeZone: string } | undefined): number | null {
   if (!t?.dateTime) return null;
-  const zone = WINDOWS_ZONES[t.timeZone] ?? t.timeZone;
+  const zone = windowsZoneRules(t.timeZone) ?? t.timeZone;
   const local = parseLocalDateTime(t.dateTime.slice(0, 19));
   if (!local || !isKnownTimeZone(zone)) return null;
   return zonedToUtcMs(local, zone);
+}
+
+/** Graph's answer to a start or end zone it does not document (create and update), or null. */
+function unsupportedZone(e: Partial<GraphEvent>, error: Err): unknown {
+  const zone = [e.start?.timeZone, e.end?.timeZone].find((z) => z !== undefined && !graphAcceptsTimeZone(z));
+  if (zone === undefined) return null;
+  return error('TimeZoneNotSupportedException', `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${zone}'.`);
 }
 
 export function createGraphEvents(send: Send, error: Err) {
@@ -59,6 +61,8 @@ export function createGraphEvents(send: Send, error: Err) {
       // A POST repeated with the same transactionId returns the event already created.
       const earlier = body.transactionId ? [...events.values()].find((e) => e.owner === owner && e.transactionId === body.transactionId) : undefined;
       if (earlier) return send(res, 201, earlier);
+      const refused = unsupportedZone(body, error);
+      if (refused) return send(res, 400, refused);
       if (!valid(body)) return send(res, 400, error('ErrorInvalidRequest', 'The start or end time is invalid.'));
       const event: GraphEvent = { ...body, id: `AAMkE${randomBytes(12).toString('hex')}`, calendarId, owner, changeKey: randomBytes(6).toString('hex') };
       events.set(event.id, event);
@@ -74,20 +78,33 @@ export function createGraphEvents(send: Send, error: Err) {
         return send(res, 204);
       }
       const next = { ...existing, ...body, id, owner, calendarId: existing.calendarId, changeKey: randomBytes(6).toString('hex') } as GraphEvent;
+      const refused = unsupportedZone(body ?? {}, error);
+      if (refused) return send(res, 400, refused);
       if (!valid(next)) return send(res, 400, error('ErrorInvalidRequest', 'The start or end time is invalid.'));
       events.set(id, next);
       send(res, 200, next);
     },
-    calendarView(req: http.IncomingMessage, res: http.ServerResponse, owner: string, url: URL) {
+    /**
+     * The events of one calendar between startDateTime and endDateTime, paged by $top/$skip with
+     * an absolute @odata.nextLink, in UTC when `Prefer: outlook.timezone="UTC"` asks for it
+     * (https://learn.microsoft.com/en-us/graph/api/user-list-calendarview?view=graph-rest-1.0).
+     */
+    calendarView(req: http.IncomingMessage, res: http.ServerResponse, owner: string, calendarId: string, url: URL) {
       const from = Date.parse(url.searchParams.get('startDateTime') ?? '');
       const to = Date.parse(url.searchParams.get('endDateTime') ?? '');
       if (Number.isNaN(from) || Number.isNaN(to)) return send(res, 400, error('ErrorInvalidParameter', 'startDateTime and endDateTime are required.'));
       const utc = /outlook\.timezone="UTC"/.test(String(req.headers.prefer ?? ''));
-      const value = [...events.values()]
-        .filter((e) => e.owner === owner && graphInstant(e.start)! < to && graphInstant(e.end)! > from)
+      const all = [...events.values()]
+        .filter((e) => e.owner === owner && e.calendarId === calendarId && graphInstant(e.start)! < to && graphInstant(e.end)! > from)
         .sort((a, b) => graphInstant(a.start)! - graphInstant(b.start)!)
         .map((e) => out(e, utc));
-      send(res, 200, { value });
+      // Graph's default page is 10 events; $top asks for more.
+      const top = Number(url.searchParams.get('$top') ?? 10);
+      const skip = Number(url.searchParams.get('$skip') ?? 0);
+      const nextUrl = new URL(url);
+      nextUrl.searchParams.set('$skip', String(skip + top));
+      const next = skip + top < all.length ? { '@odata.nextLink': nextUrl.href } : {};
+      send(res, 200, { value: all.slice(skip, skip + top), ...next });
     },
   };
 }

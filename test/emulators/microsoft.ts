@@ -20,7 +20,10 @@ export interface MicrosoftEmulatorOptions {
 export interface GraphCalendar {
   id: string;
   name: string;
+  /** Whose calendar list it is in. */
   owner: string;
+  /** Set for a calendar someone else shared with `owner`: that person's address. */
+  sharedBy?: string;
 }
 
 function graphError(code: string, message: string) {
@@ -62,6 +65,7 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions) 
     res.end(body === undefined ? '' : JSON.stringify(body));
   }
   const events = createGraphEvents(send, graphError);
+  const defaultCalendarId = (email: string) => `default-${email}`;
 
   async function graph(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
     const fault = nextFault(faults);
@@ -94,11 +98,32 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions) 
       const text = await readBody(req);
       return text ? (JSON.parse(text) as GraphEvent) : null;
     };
-    if (req.method === 'GET' && path === '/me/calendarView') return events.calendarView(req, res, token.email, url);
+    // /me/calendarView is the default calendar only; the others have their own view:
+    // https://learn.microsoft.com/en-us/graph/api/user-list-calendarview?view=graph-rest-1.0
+    if (req.method === 'GET' && path === '/me/calendarView') return events.calendarView(req, res, token.email, defaultCalendarId(token.email), url);
+    const view = /^\/me\/calendars\/([^/]+)\/calendarView$/.exec(path);
+    if (view && req.method === 'GET') {
+      const calendarId = decodeURIComponent(view[1]!);
+      if (calendarId !== defaultCalendarId(token.email) && calendars.get(calendarId)?.owner !== token.email) {
+        return send(res, 404, graphError('ErrorItemNotFound', 'The specified object was not found in the store.'));
+      }
+      return events.calendarView(req, res, token.email, calendarId, url);
+    }
+    const ownsCalendar = (id: string) => id === defaultCalendarId(token.email) || calendars.get(id)?.owner === token.email;
     const create = /^\/me\/calendars\/([^/]+)\/events$/.exec(path);
     if (create && req.method === 'POST') {
       if (!writable) return send(res, 403, graphError('ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));
+      // A POST into a calendar that is gone: 404 ErrorItemNotFound, the same code as a missing
+      // event (https://learn.microsoft.com/en-us/graph/api/user-post-events?view=graph-rest-1.0).
+      if (!ownsCalendar(decodeURIComponent(create[1]!))) return send(res, 404, graphError('ErrorItemNotFound', 'The specified object was not found in the store.'));
       return events.create(res, token.email, decodeURIComponent(create[1]!), (await body())!);
+    }
+    const calendar = /^\/me\/calendars\/([^/]+)$/.exec(path);
+    if (calendar && req.method === 'GET') {
+      // https://learn.microsoft.com/en-us/graph/api/calendar-get?view=graph-rest-1.0
+      const id = decodeURIComponent(calendar[1]!);
+      if (!ownsCalendar(id)) return send(res, 404, graphError('ErrorItemNotFound', 'The specified object was not found in the store.'));
+      return send(res, 200, { id, name: calendars.get(id)?.name ?? 'Calendar', isDefaultCalendar: id === defaultCalendarId(token.email), canEdit: true });
     }
     const one = /^\/me\/events\/([^/]+)$/.exec(path);
     if (one) {
@@ -109,7 +134,15 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions) 
       return send(res, 200, { id: randomUUID(), mail: token.email, userPrincipalName: token.email, displayName: 'Nina Okafor' });
     }
     if (req.method === 'GET' && path === '/me/calendars') {
-      const mine = [{ id: `default-${token.email}`, name: 'Calendar', isDefaultCalendar: true, canEdit: true }, ...[...calendars.values()].filter((c) => c.owner === token.email).map((c) => ({ id: c.id, name: c.name, isDefaultCalendar: false, canEdit: true }))];
+      // https://learn.microsoft.com/en-us/graph/api/resources/calendar?view=graph-rest-1.0: `owner`
+      // is the user for their own calendars and the sharer for a shared one; "only the user who
+      // created the calendar can share it" (canShare); canEdit is true for write-shared ones too.
+      const me = { name: 'Nina Okafor', address: token.email };
+      const own = { id: defaultCalendarId(token.email), name: 'Calendar', isDefaultCalendar: true, canEdit: true, canShare: true, owner: me };
+      const listed = [...calendars.values()]
+        .filter((c) => c.owner === token.email)
+        .map((c) => ({ id: c.id, name: c.name, isDefaultCalendar: false, canEdit: true, canShare: !c.sharedBy, owner: c.sharedBy ? { name: c.sharedBy, address: c.sharedBy } : me }));
+      const mine = [own, ...listed];
       const top = Number(url.searchParams.get('$top') ?? 10);
       const skip = Number(url.searchParams.get('$skip') ?? 0);
       const next = skip + top < mine.length ? `${origin}/v1.0/me/calendars?$top=${top}&$skip=${skip + top}` : undefined;
@@ -145,11 +178,29 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions) 
     url: origin,
     oauth,
     calendars,
+    defaultCalendarId,
+    /** A calendar in `owner`'s list: their own, or one `sharedBy` someone else shared with them. */
+    addCalendar(owner: string, name: string, sharedBy?: string): GraphCalendar {
+      const calendar: GraphCalendar = { id: `AAMk${randomBytes(12).toString('hex')}`, name, owner, ...(sharedBy ? { sharedBy } : {}) };
+      calendars.set(calendar.id, calendar);
+      return calendar;
+    },
+    /** A busy event (UTC times) in one of `owner`'s calendars. */
+    addEvent(owner: string, calendarId: string, start: string, end: string, showAs = 'busy'): GraphEvent {
+      const event: GraphEvent = { id: `AAMkE${randomBytes(12).toString('hex')}`, calendarId, owner, changeKey: '1', subject: 'Private meeting', showAs, start: { dateTime: start, timeZone: 'UTC' }, end: { dateTime: end, timeZone: 'UTC' } };
+      events.events.set(event.id, event);
+      return event;
+    },
     events: events.events,
     creates: events.creates,
     faults,
     stats,
     requests,
+    /** The person deletes a calendar in Outlook: it and its events are gone. */
+    deleteCalendar(id: string) {
+      calendars.delete(id);
+      for (const [key, e] of events.events) if (e.calendarId === id) events.events.delete(key);
+    },
     close: listening.close,
   };
 }

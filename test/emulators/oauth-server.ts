@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 // The OAuth 2.0 authorization server half of the provider emulators (reference/providers.md §1,
@@ -38,6 +38,30 @@ interface Code {
   used: boolean;
 }
 
+/**
+ * Microsoft's token error body (error, error_description starting with the AADSTS code,
+ * error_codes, timestamp, trace_id, correlation_id), e.g. 50076 for MFA under Conditional Access:
+ * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#error-codes-for-token-endpoint-errors
+ * https://learn.microsoft.com/en-us/previous-versions/azure/dn645548(v=azure.100) (the body's fields)
+ */
+export function aadstsErrorBody(error: string, aadsts: number, description: string): Record<string, unknown> {
+  const traceId = randomUUID();
+  const correlationId = randomUUID();
+  const timestamp = new Date().toISOString().replace('T', ' ').slice(0, 19) + 'Z';
+  return {
+    error,
+    error_description: `AADSTS${aadsts}: ${description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
+    error_codes: [aadsts],
+    timestamp,
+    trace_id: traceId,
+    correlation_id: correlationId,
+  };
+}
+
+/** What Entra ID answers a refresh when Conditional Access now wants multi-factor authentication. */
+export const MFA_REQUIRED = () =>
+  aadstsErrorBody('interaction_required', 50076, 'Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the resource.');
+
 export interface OAuthServerOptions {
   clients: OAuthClient[];
   profile: OAuthProfile;
@@ -47,6 +71,8 @@ export interface OAuthServerOptions {
   defaultEmail: string;
   accessTokenTtlSeconds: number;
   providerName: string;
+  /** The ID token's `iss` when not `issuer` (Google also issues `accounts.google.com`). */
+  idTokenIssuer?: string;
 }
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -58,11 +84,21 @@ export function createOAuthServer(o: OAuthServerOptions) {
   const accessTokens = new Map<string, AccessToken>();
   const refreshTokens = new Map<string, { email: string; scope: string; clientId: string; revoked: boolean }>();
   const consented = new Set<string>();
+  /** Scopes each account granted each client so far (for include_granted_scopes). */
+  const granted = new Map<string, Set<string>>();
+  /** Scripted answers for the next refreshes of an account. */
+  const refreshFailures = new Map<string, { body: Record<string, unknown>; remaining: number }>();
   const counters = { tokenRequests: 0, refreshes: 0, revocations: 0 };
+  /**
+   * Tests change these between consents. `untick`: scopes the person unticks on the next consent
+   * screen (Google's lets them; the token's `scope` then lists only what was granted:
+   * reference/providers.md §1-2, https://developers.google.com/identity/protocols/oauth2/web-server).
+   */
+  const settings = { idTokenIssuer: o.idTokenIssuer ?? o.issuer, untick: [] as string[] };
 
   function idToken(clientId: string, email: string, nonce: string | null): string {
     const now = Math.floor(Date.now() / 1000);
-    const claims = { iss: o.issuer, aud: clientId, sub: createHash('sha256').update(email).digest('hex').slice(0, 21), email, email_verified: true, iat: now, exp: now + 3600, ...(nonce ? { nonce } : {}) };
+    const claims = { iss: settings.idTokenIssuer, aud: clientId, sub: createHash('sha256').update(email).digest('hex').slice(0, 21), email, email_verified: true, iat: now, exp: now + 3600, ...(nonce ? { nonce } : {}) };
     const head = `${b64({ alg: 'RS256', typ: 'JWT', kid: 'emulator' })}.${b64(claims)}`;
     return `${head}.${sign('RSA-SHA256', Buffer.from(head), privateKey).toString('base64url')}`;
   }
@@ -93,11 +129,18 @@ export function createOAuthServer(o: OAuthServerOptions) {
 
   function grantCode(res: ServerResponse, q: URLSearchParams, email: string) {
     const code = `code-${randomBytes(16).toString('base64url')}`;
+    const key = `${q.get('client_id')}:${email}`;
+    const unticked = new Set(settings.untick.splice(0));
+    const scopes = new Set((q.get('scope') ?? '').split(' ').filter((s) => s && !unticked.has(s)));
+    // Incremental authorization: the grant also covers every scope granted before.
+    // https://datatracker.ietf.org/doc/html/draft-ietf-oauth-incremental-authz-04 (Google's include_granted_scopes)
+    if (q.get('include_granted_scopes') === 'true') for (const s of granted.get(key) ?? []) scopes.add(s);
+    granted.set(key, new Set([...(granted.get(key) ?? []), ...scopes]));
     codes.set(code, {
       clientId: q.get('client_id')!,
       redirectUri: q.get('redirect_uri')!,
       challenge: q.get('code_challenge')!,
-      scope: q.get('scope') ?? '',
+      scope: [...scopes].join(' '),
       email,
       nonce: q.get('nonce'),
       prompt: q.get('prompt'),
@@ -166,6 +209,8 @@ export function createOAuthServer(o: OAuthServerOptions) {
       counters.refreshes++;
       const old = refreshTokens.get(form.get('refresh_token') ?? '');
       if (!old || old.revoked || old.clientId !== client.clientId) return json(res, 400, o.profile.errorBody('invalid_grant', 'Token has been expired or revoked.'));
+      const failure = refreshFailures.get(old.email);
+      if (failure && failure.remaining-- > 0) return json(res, 400, failure.body);
       const access = issueAccess(old.email, old.scope);
       let rotated: string | undefined;
       if (o.profile.rotateRefreshTokens) {
@@ -207,7 +252,12 @@ export function createOAuthServer(o: OAuthServerOptions) {
     revoke,
     authenticate,
     counters,
+    settings,
     revokeAllFor,
+    /** The next `times` refreshes for `email` answer 400 with `body` (e.g. MFA_REQUIRED()). */
+    failRefreshes(email: string, body: Record<string, unknown>, times = 1) {
+      refreshFailures.set(email, { body, remaining: times });
+    },
     expireAccessTokens() {
       for (const t of accessTokens.values()) t.expiresAt = 0;
     },

@@ -27,35 +27,55 @@ async function token(url: string, authorize: string, tokenPath: string, scope: s
 
 const code = (c: ProviderError['code']) => (e: ProviderError) => e instanceof ProviderError && e.code === c;
 
+/** A token source whose renewals sign in again at the emulator (counted). */
+function signedIn(first: string, again: () => Promise<string>) {
+  let current = first;
+  const source = {
+    renewals: 0,
+    current: async () => current,
+    renew: async (refused: string) => {
+      source.renewals++;
+      if (refused === current) current = await again();
+      return current;
+    },
+  };
+  return source;
+}
+
 describe('Google adapter against the emulator', () => {
   let google: GoogleEmulator;
   let provider: CalendarProvider;
+  let tokens: ReturnType<typeof signedIn>;
   before(async () => {
     google = await startGoogleEmulator({ clients: [{ clientId: 'g', clientSecret: 'secret', redirectUris: [REDIRECT] }] });
-    const access = await token(google.url, '/o/oauth2/v2/auth', '/token', 'https://www.googleapis.com/auth/calendar.app.created https://www.googleapis.com/auth/calendar.freebusy', 'g');
-    provider = createGoogleProvider({ apiUrl: google.url, connectionId: 'conn-1', accessToken: async () => access });
+    const scope = 'https://www.googleapis.com/auth/calendar.app.created https://www.googleapis.com/auth/calendar.freebusy';
+    tokens = signedIn(await token(google.url, '/o/oauth2/v2/auth', '/token', scope, 'g'), () => token(google.url, '/o/oauth2/v2/auth', '/token', scope, 'g'));
+    provider = createGoogleProvider({ apiUrl: google.url, connectionId: 'conn-1', tokens });
   });
   after(() => google.close());
 
   it('creates once however often the create is retried, even after a delete', async () => {
     const calendar = await provider.createCalendar('Calendar Club', 'UTC');
-    const first = await provider.createEvent(calendar.id, event());
-    const retried = await provider.createEvent(calendar.id, event());
+    const first = await provider.createEvent(calendar.id, event(), 0);
+    const retried = await provider.createEvent(calendar.id, event(), 0);
     assert.equal(retried.remoteId, first.remoteId);
     assert.match(first.remoteId, /^[a-v0-9]{5,}$/, 'a client-supplied base32hex id');
     assert.equal(google.inserts.get(first.remoteId), 1, 'one insert; the retry updated it');
     await provider.deleteEvent(calendar.id, retried);
     await assert.rejects(provider.deleteEvent(calendar.id, retried), code('not_found'), 'deleting twice is 410');
-    const revived = await provider.createEvent(calendar.id, event({ sequence: 1 }));
+    const revived = await provider.createEvent(calendar.id, event({ sequence: 1 }), 0);
     assert.equal(google.events.get(`${calendar.id}\n${revived.remoteId}`)!.status, 'confirmed', 'a deleted copy comes back on re-create');
   });
 
-  it('updates with If-Match and reports a stale etag as a conflict; reads busy times', async () => {
+  it('updates with If-Match, the organizer winning over a change made meanwhile; reads busy times', async () => {
     const calendar = await provider.createCalendar('Calendar Club 2', 'UTC');
-    const created = await provider.createEvent(calendar.id, event({ uid: 'other@x' }));
+    const created = await provider.createEvent(calendar.id, event({ uid: 'other@x' }), 0);
     const updated = await provider.updateEvent(calendar.id, created, event({ uid: 'other@x', sequence: 1, title: 'Moved' }));
     assert.equal(google.events.get(`${calendar.id}\n${created.remoteId}`)!.summary, 'Moved');
-    await assert.rejects(provider.updateEvent(calendar.id, created, event({ uid: 'other@x' })), code('conflict'));
+    // A stale etag (changed meanwhile): read again, then the organizer's version is written.
+    const again = await provider.updateEvent(calendar.id, created, event({ uid: 'other@x', sequence: 2, title: 'Moved again' }));
+    assert.equal(google.events.get(`${calendar.id}\n${created.remoteId}`)!.summary, 'Moved again');
+    assert.notEqual(again.etag, created.etag);
     const busy = await provider.busyIntervals([calendar.id], Date.parse('2026-12-03T00:00:00Z'), Date.parse('2026-12-04T00:00:00Z'));
     assert.deepEqual(busy, [{ start: Date.parse('2026-12-03T18:30:00Z'), end: Date.parse('2026-12-03T21:00:00Z') }]);
     assert.ok(updated.etag);
@@ -64,13 +84,32 @@ describe('Google adapter against the emulator', () => {
   it('maps rate limits, server errors and an expired token to our codes', async () => {
     const calendar = await provider.createCalendar('Calendar Club 3', 'UTC');
     google.faults.queue.push('429');
-    await assert.rejects(provider.createEvent(calendar.id, event()), (e: ProviderError) => e.code === 'rate_limited' && e.retryAfterMs === 1000);
+    await assert.rejects(provider.createEvent(calendar.id, event(), 0), (e: ProviderError) => e.code === 'rate_limited' && e.retryAfterMs === 1000);
     google.faults.queue.push('403');
-    await assert.rejects(provider.createEvent(calendar.id, event()), (e: ProviderError) => e.code === 'rate_limited' && e.retryAfterMs === undefined);
+    await assert.rejects(provider.createEvent(calendar.id, event(), 0), (e: ProviderError) => e.code === 'rate_limited' && e.retryAfterMs === undefined);
     google.faults.queue.push('503');
-    await assert.rejects(provider.createEvent(calendar.id, event()), code('temporary'));
-    google.oauth.expireAccessTokens();
-    await assert.rejects(provider.listCalendars(), code('unauthorized'));
+    await assert.rejects(provider.createEvent(calendar.id, event(), 0), code('temporary'));
+  });
+
+  it('refreshes once at once when a token is refused before its expiry, then goes on', async () => {
+    google.oauth.expireAccessTokens(); // dropped early: we still think it valid
+    const renewalsBefore = tokens.renewals;
+    await provider.createCalendar('Calendar Club 4', 'UTC');
+    assert.equal(tokens.renewals, renewalsBefore + 1, 'one renewal, and the call went through');
+  });
+
+  it('never brings back a copy the person deleted (Google keeps it as cancelled)', async () => {
+    const calendar = await provider.createCalendar('Calendar Club 5', 'UTC');
+    const created = await provider.createEvent(calendar.id, event({ uid: 'deleted-by-person@x' }), 0);
+    const stored = google.events.get(`${calendar.id}\n${created.remoteId}`)!;
+    stored.status = 'cancelled'; // the person deleted it in Google Calendar
+    stored.etag = '"deleted-by-person"';
+    await assert.rejects(provider.updateEvent(calendar.id, created, event({ uid: 'deleted-by-person@x', sequence: 1, title: 'Moved' })), code('not_found'));
+    await assert.rejects(provider.updateEvent(calendar.id, { ...created, etag: null }, event({ uid: 'deleted-by-person@x', sequence: 1 })), code('not_found'));
+    assert.equal(stored.status, 'cancelled', 'still deleted');
+    assert.equal(await provider.calendarExists(calendar.id), true);
+    google.calendars.delete(calendar.id);
+    assert.equal(await provider.calendarExists(calendar.id), false);
   });
 });
 
@@ -79,15 +118,15 @@ describe('Microsoft adapter against the emulator', () => {
   let provider: CalendarProvider;
   before(async () => {
     microsoft = await startMicrosoftEmulator({ clients: [{ clientId: 'm', clientSecret: 'secret', redirectUris: [REDIRECT] }] });
-    const access = await token(microsoft.url, '/common/oauth2/v2.0/authorize', '/common/oauth2/v2.0/token', 'offline_access User.Read Calendars.ReadWrite', 'm');
-    provider = createMicrosoftProvider({ graphUrl: microsoft.url, connectionId: 'conn-2', accessToken: async () => access });
+    const signIn = () => token(microsoft.url, '/common/oauth2/v2.0/authorize', '/common/oauth2/v2.0/token', 'offline_access User.Read Calendars.ReadWrite', 'm');
+    provider = createMicrosoftProvider({ graphUrl: microsoft.url, connectionId: 'conn-2', tokens: signedIn(await signIn(), signIn) });
   });
   after(() => microsoft.close());
 
   it('creates once per transactionId, updates, deletes, and reads busy times from calendarView', async () => {
     const calendar = await provider.createCalendar('Calendar Club', 'UTC');
-    const first = await provider.createEvent(calendar.id, event());
-    const retried = await provider.createEvent(calendar.id, event());
+    const first = await provider.createEvent(calendar.id, event(), 0);
+    const retried = await provider.createEvent(calendar.id, event(), 0);
     assert.equal(retried.remoteId, first.remoteId);
     assert.equal([...microsoft.creates.values()].reduce((a, b) => a + b, 0), 1);
     await provider.updateEvent(calendar.id, first, event({ sequence: 1, title: 'Moved', start: '2026-12-03T20:00:00' }));

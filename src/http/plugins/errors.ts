@@ -1,7 +1,30 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { EventValidationError, type FieldError } from '../../core/events/errors.ts';
-import { NotFoundError } from '../../app/errors.ts';
+import { ProviderError } from '../../integrations/provider.ts';
 import { problem, sendProblem } from '../problem.ts';
+
+/**
+ * What each use-case error means over HTTP, by its `code`: routes throw, this one table answers.
+ * A provider's refusal reaching a request (listing calendars, connecting) is the person's to
+ * fix (reconnect, another server), so it is a 422 that says what the provider answered.
+ */
+const STATUS_BY_CODE: Record<string, number> = {
+  not_found: 404, // app/errors.ts NotFoundError
+  connect_failed: 422, // app/connections.ts ConnectError
+  event_cancelled: 409, // app/visitors.ts EventCancelledError
+  invalid_choice: 400, // app/busy-calendars.ts BusyCalendarChoiceError
+};
+
+/** The use-case error as a problem, or null when it is not one of ours. */
+export function problemForError(error: unknown) {
+  if (error instanceof ProviderError) return problem(422, `the calendar provider answered: ${error.message}`);
+  const code = (error as { code?: unknown })?.code;
+  const status = typeof code === 'string' ? STATUS_BY_CODE[code] : undefined;
+  if (!status) return null;
+  const field = (error as { field?: unknown }).field;
+  const message = (error as Error).message;
+  return problem(status, message, typeof field === 'string' ? [{ field, message }] : undefined);
+}
 
 interface AjvError {
   instancePath?: string;
@@ -39,7 +62,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof EventValidationError) {
       return sendProblem(reply, problem(422, 'the event breaks a rule', error.errors));
     }
-    if (error instanceof NotFoundError) return sendProblem(reply, problem(404, error.message));
+    const known = problemForError(error);
+    if (known) return sendProblem(reply, known);
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const detail =

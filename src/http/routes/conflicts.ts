@@ -5,12 +5,14 @@ import type { ConflictUseCases } from '../../app/conflicts.ts';
 import type { CurrentVisitor } from '../plugins/session.ts';
 import { problem, sendProblem } from '../problem.ts';
 import { isKnownTimeZone } from '../../core/time/local-time.ts';
+import { busyCalendarRoutes } from './busy-calendars.ts';
 
 const MAX_RANGE_MS = 62 * 86_400_000;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export async function conflictRoutes(app: FastifyInstance, deps: { conflicts: ConflictUseCases; currentVisitor: CurrentVisitor }): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  await busyCalendarRoutes(app, deps);
   r.get(
     '/api/v1/me/conflicts',
     {
@@ -31,7 +33,14 @@ export async function conflictRoutes(app: FastifyInstance, deps: { conflicts: Co
               }),
             ),
             checked: Type.Array(
-              Type.Object({ connectionId: Type.String(), kind: Type.String(), status: Type.String({ description: 'ok | unavailable ("couldn’t check")' }), reason: Type.Optional(Type.String()) }),
+              Type.Object({
+                connectionId: Type.String(),
+                kind: Type.String(),
+                status: Type.String({ description: 'ok | unavailable ("couldn’t check")' }),
+                reason: Type.Optional(Type.String()),
+                calendars: Type.Optional(Type.Array(Type.String(), { description: 'The names of the calendars checked' })),
+                note: Type.Optional(Type.String({ description: 'Why not every calendar was checked, e.g. "Only your main Google calendar was checked…"' })),
+              }),
             ),
             freeEvenings: Type.Union([Type.Array(Type.Object({ date: Type.String(), eventIds: Type.Array(Type.String()) })), Type.Null()], {
               description: 'Evenings (18:00–23:00 in `zone`) with nothing busy, and the events then; null unless every calendar could be read',

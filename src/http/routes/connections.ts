@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ConnectError, type ConnectionUseCases } from '../../app/connections.ts';
+import { ConnectError, needsMoreScopeToPick, type ConnectionUseCases } from '../../app/connections.ts';
 import type { Connection } from '../../infra/db/connection-repository.ts';
 import type { CurrentVisitor } from '../plugins/session.ts';
 import { CALDAV_PRESETS } from '../../integrations/caldav/index.ts';
-import { problem, sendProblem } from '../problem.ts';
 
 export interface ConnectionRoutesDeps {
   connections: ConnectionUseCases;
@@ -43,9 +42,11 @@ function describe(c: Connection) {
     targetCalendar: c.targetCalendarId ? { id: c.targetCalendarId, name: c.targetCalendarName ?? c.targetCalendarId } : null,
     permissions: `Calendar Club ${can}.`,
     reconnectUrl: c.kind === 'caldav' ? null : `/connect/${c.kind}?reconnect=${encodeURIComponent(c.id)}`,
+    pickCalendarUrl: needsMoreScopeToPick(c) ? `/connect/google?reconnect=${encodeURIComponent(c.id)}&purpose=pick_calendar` : null,
     createdAt: new Date(c.createdAt).toISOString(),
   };
 }
+
 
 const ConnectionJson = Type.Object({
   id: Type.String(),
@@ -57,6 +58,7 @@ const ConnectionJson = Type.Object({
   targetCalendar: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()]),
   permissions: Type.String(),
   reconnectUrl: Type.Union([Type.String(), Type.Null()]),
+  pickCalendarUrl: Type.Union([Type.String(), Type.Null()], { description: 'Where to allow writing into your own calendars first (Google), or null.' }),
   createdAt: Type.String({ format: 'date-time' }),
 });
 
@@ -74,13 +76,15 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
         querystring: Type.Object({
           mode: Type.Optional(Type.Union([Type.Literal('busy'), Type.Literal('push')])),
           reconnect: Type.Optional(Type.String({ maxLength: 64 })),
+          purpose: Type.Optional(Type.Union([Type.Literal('connect'), Type.Literal('pick_calendar')], { description: 'pick_calendar: also ask to write into your own calendars (needs reconnect).' })),
         }),
       },
     },
     async (request, reply) => {
       const visitorId = await deps.currentVisitor(request, reply);
       try {
-        const url = await deps.connections.startOAuth(visitorId, request.params.provider, request.query.mode ?? 'push', request.query.reconnect ?? null);
+        const { mode, reconnect, purpose } = request.query;
+        const url = await deps.connections.startOAuth(visitorId, request.params.provider, mode ?? 'push', reconnect ?? null, purpose ?? 'connect');
         return reply.header('Cache-Control', 'no-store').redirect(url, 302);
       } catch (error) {
         if (error instanceof ConnectError || (error as { code?: string }).code === 'not_found') {
@@ -129,13 +133,8 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
     },
     async (request, reply) => {
       const visitorId = await deps.currentVisitor(request, reply);
-      try {
-        const connection = await deps.connections.connectCalDav(visitorId, { ...request.body, mode: request.body.mode ?? 'push' });
-        return reply.code(201).header('Cache-Control', 'no-store').send(describe(connection));
-      } catch (error) {
-        if (error instanceof ConnectError) return sendProblem(reply, problem(422, `Could not connect the CalDAV account: ${error.message}`));
-        throw error;
-      }
+      const connection = await deps.connections.connectCalDav(visitorId, { ...request.body, mode: request.body.mode ?? 'push' });
+      return reply.code(201).header('Cache-Control', 'no-store').send(describe(connection));
     },
   );
 
@@ -186,12 +185,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
     },
     async (request, reply) => {
       const visitorId = await deps.currentVisitor(request, reply);
-      try {
-        return { items: await deps.connections.calendars(visitorId, request.params.id) };
-      } catch (error) {
-        if (error instanceof ConnectError) return sendProblem(reply, problem(422, error.message));
-        throw error;
-      }
+      return { items: await deps.connections.calendars(visitorId, request.params.id) };
     },
   );
 
@@ -208,12 +202,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
     },
     async (request, reply) => {
       const visitorId = await deps.currentVisitor(request, reply);
-      try {
-        return describe(await deps.connections.setTargetCalendar(visitorId, request.params.id, request.body.targetCalendarId));
-      } catch (error) {
-        if (error instanceof ConnectError) return sendProblem(reply, problem(422, error.message));
-        throw error;
-      }
+      return describe(await deps.connections.setTargetCalendar(visitorId, request.params.id, request.body.targetCalendarId));
     },
   );
 

@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { EventCancelledError, type VisitorUseCases } from '../../app/visitors.ts';
+import type { VisitorUseCases } from '../../app/visitors.ts';
 import { deviceFromUserAgent, subscribeLinks } from '../../core/links/index.ts';
 import type { CurrentVisitor } from '../plugins/session.ts';
-import { problem, sendProblem } from '../problem.ts';
 import { EventJson } from '../schemas/event.ts';
 import { FeedLinksJson } from '../schemas/links.ts';
 import { toEventJson } from './events.ts';
@@ -69,13 +68,8 @@ export async function meRoutes(app: FastifyInstance, deps: MeRoutesDeps): Promis
     async (request, reply) => {
       const visitorId = await deps.currentVisitor(request, reply);
       noStore(reply);
-      try {
-        const { added } = await deps.visitors.save(visitorId, request.params.eventId);
-        return reply.code(added ? 201 : 200).send({ saved: true });
-      } catch (error) {
-        if (error instanceof EventCancelledError) return sendProblem(reply, problem(409, `${error.message}; it cannot be saved`));
-        throw error;
-      }
+      const { added } = await deps.visitors.save(visitorId, request.params.eventId);
+      return reply.code(added ? 201 : 200).send({ saved: true });
     },
   );
 

@@ -1,27 +1,10 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { ConnectionMode, ProviderKind } from '../../integrations/provider.ts';
+import type { Connection, ConnectionMode, ConnectionStatus, ProviderKind } from '../../core/sync/connection.ts';
 import type { TokenVault } from '../crypto/token-vault.ts';
 import type { ConnectionsTable, Database } from './schema.ts';
 import { connectionJobPrefix, enqueuePushJobs, jobKeyStartsWith, pushTargetsForConnection } from './push-jobs.ts';
 
-export type ConnectionStatus = 'active' | 'reconnect_required' | 'error';
-
-export interface Connection {
-  id: string;
-  visitorId: string;
-  kind: ProviderKind;
-  mode: ConnectionMode;
-  status: ConnectionStatus;
-  statusReason: string | null;
-  account: string | null;
-  serverUrl: string | null;
-  targetCalendarId: string | null;
-  targetCalendarName: string | null;
-  scope: string | null;
-  accessExpiresAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-}
+export type { Connection, ConnectionStatus } from '../../core/sync/connection.ts';
 
 /** Everything secret about a connection; only ever stored sealed. */
 export interface ConnectionSecrets {
@@ -141,10 +124,50 @@ export function createConnectionRepository(db: Kysely<Database>, vault: TokenVau
       await db.updateTable('connections').set({ status, status_reason: reason, updated_at: now }).where('id', '=', id).execute();
     },
 
+    /**
+     * The calendar `goneCalendarId` was deleted and `calendar` made in its place: copies that were
+     * in it are forgotten and everything saved is pushed again, in one transaction. False when
+     * the connection no longer writes into the gone calendar (someone already did this).
+     */
+    async replaceLostCalendar(id: string, goneCalendarId: string, calendar: { id: string; name: string }, now: number): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('connections')
+          .set({ target_calendar_id: calendar.id, target_calendar_name: calendar.name, updated_at: now })
+          .where('id', '=', id)
+          .where('target_calendar_id', '=', goneCalendarId)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 0) return false;
+        await trx
+          .updateTable('pushed_copies')
+          .set((eb) => ({ calendar_id: null, remote_id: null, etag: null, pushed_version: null, state: 'pending', last_error: 'the calendar was deleted; making it again', updated_at: now, generation: eb('generation', '+', 1) }))
+          .where('connection_id', '=', id)
+          .where('calendar_id', '=', goneCalendarId)
+          .where('state', 'in', ['synced', 'pending', 'failed'])
+          .execute();
+        await enqueuePushJobs(trx, await pushTargetsForConnection(trx, id), now);
+        return true;
+      });
+    },
+
     async setTargetCalendar(id: string, calendarId: string, name: string, now: number): Promise<void> {
       await db
         .updateTable('connections')
         .set({ target_calendar_id: calendarId, target_calendar_name: name, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** The calendar ids the person chose to count for busy times; null: the default (all they own). */
+    async busyCalendarIds(id: string): Promise<string[] | null> {
+      const row = await db.selectFrom('connections').select('busy_calendar_ids').where('id', '=', id).executeTakeFirst();
+      return row?.busy_calendar_ids ? (JSON.parse(row.busy_calendar_ids) as string[]) : null;
+    },
+
+    async setBusyCalendarIds(id: string, calendarIds: string[] | null, now: number): Promise<void> {
+      await db
+        .updateTable('connections')
+        .set({ busy_calendar_ids: calendarIds === null ? null : JSON.stringify(calendarIds), updated_at: now })
         .where('id', '=', id)
         .execute();
     },

@@ -1,22 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { CopyState, PushedCopy } from '../../core/sync/copy.ts';
 import type { Database } from './schema.ts';
 import { failedCopies, requeueFailedCopies } from './push-jobs.ts';
 
-export type CopyState = 'pending' | 'synced' | 'removed' | 'deleted_by_person' | 'failed';
-
-export interface PushedCopy {
-  connectionId: string;
-  eventId: string;
-  calendarId: string | null;
-  remoteId: string | null;
-  etag: string | null;
-  sequence: number | null;
-  /** The event's updatedAt when it was last pushed. */
-  pushedVersion: number | null;
-  state: CopyState;
-  lastError: string | null;
-  updatedAt: number;
-}
+export type { CopyState, PushedCopy } from '../../core/sync/copy.ts';
 
 export type CopyRepository = ReturnType<typeof createCopyRepository>;
 
@@ -37,6 +24,8 @@ export function createCopyRepository(db: Kysely<Database>) {
         state: r.state as CopyState,
         lastError: r.last_error,
         updatedAt: Number(r.updated_at),
+        generation: Number(r.generation ?? 0),
+        requestedAgain: Number(r.requested_again ?? 0) === 1,
       };
     },
 
@@ -52,6 +41,8 @@ export function createCopyRepository(db: Kysely<Database>) {
         state: c.state,
         last_error: c.lastError,
         updated_at: c.updatedAt,
+        generation: c.generation,
+        requested_again: c.requestedAgain ? 1 : 0,
       };
       await db
         .insertInto('pushed_copies')
@@ -64,7 +55,7 @@ export function createCopyRepository(db: Kysely<Database>) {
     async mark(connectionId: string, eventId: string, state: CopyState, error: string | null, now: number): Promise<void> {
       await db
         .insertInto('pushed_copies')
-        .values({ connection_id: connectionId, event_id: eventId, calendar_id: null, remote_id: null, etag: null, sequence: null, pushed_version: null, state, last_error: error, updated_at: now })
+        .values({ connection_id: connectionId, event_id: eventId, calendar_id: null, remote_id: null, etag: null, sequence: null, pushed_version: null, state, last_error: error, updated_at: now, generation: 0, requested_again: 0 })
         .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doUpdateSet({ state, last_error: error, updated_at: now }))
         .execute();
     },

@@ -7,6 +7,8 @@ import * as m0004 from './migrations/0004_outbox.ts';
 import * as m0005 from './migrations/0005_pushed_copies.ts';
 import * as m0006 from './migrations/0006_request_gates.ts';
 import * as m0007 from './migrations/0007_outbox_notify.ts';
+import * as m0008 from './migrations/0008_busy_calendars.ts';
+import * as m0009 from './migrations/0009_copy_generation.ts';
 
 // Migrations are imported, not read from a folder, so they work the same from any working
 // directory. Add new ones here in order.
@@ -18,6 +20,8 @@ const migrations: Record<string, Migration> = {
   '0005_pushed_copies': m0005,
   '0006_request_gates': m0006,
   '0007_outbox_notify': m0007,
+  '0008_busy_calendars': m0008,
+  '0009_copy_generation': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Engine } from './database.ts';
 import type { Database, OutboxJobsTable } from './schema.ts';
 import { insertJobs, jobKeyStartsWith, type NewJob } from './outbox-sql.ts';
+import { enqueueCalendarRepair, type CalendarRepair } from './push-jobs.ts';
 
 export type { NewJob };
 
@@ -36,6 +37,9 @@ export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
 export function createOutboxRepository(db: Kysely<Database>, engine: Engine) {
   return {
     enqueue: (trx: Kysely<Database>, jobs: NewJob[], now: number) => insertJobs(trx, jobs, now),
+
+    /** A connection's calendar was found deleted: one job makes it again (push-jobs.ts). */
+    enqueueCalendarRepair: (r: CalendarRepair, now: number) => enqueueCalendarRepair(db, r, now),
 
     /** Up to `limit` runnable jobs, each the oldest unfinished job of its ordering key. */
     async claim(owner: string, now: number, leaseMs: number, limit: number): Promise<Job[]> {

@@ -20,6 +20,19 @@ export const connectionJobPrefix = (connectionId: string) => `conn:${connectionI
 /** One copy's jobs run one at a time, in order. */
 export const pushJobKey = (t: PushTarget) => `${connectionJobPrefix(t.connectionId)}${t.eventId}`;
 
+/** Makes a connection's deleted calendar again; one at a time per connection (its own key). */
+export const REPAIR_CALENDAR_JOB = 'repair-calendar';
+
+export interface CalendarRepair {
+  connectionId: string;
+  /** The calendar found gone. */
+  calendarId: string;
+}
+
+export async function enqueueCalendarRepair(trx: Kysely<Database>, r: CalendarRepair, now: number): Promise<void> {
+  await insertJobs(trx, [{ kind: REPAIR_CALENDAR_JOB, payload: r, orderingKey: `${connectionJobPrefix(r.connectionId)}~calendar` }], now);
+}
+
 export async function enqueuePushJobs(trx: Kysely<Database>, targets: PushTarget[], now: number): Promise<void> {
   await insertJobs(
     trx,
@@ -92,4 +105,23 @@ export async function pushTargetsForConnection(trx: Kysely<Database>, connection
     .orderBy('saved_events.event_id')
     .execute();
   return rows.map((r) => ({ connectionId, eventId: r.eventId }));
+}
+
+/**
+ * The person saved the event (again): they are asking for it in their calendars. Copies they
+ * deleted there may be made again, and copies we think are there are looked at once more (they
+ * may have deleted one we have not noticed yet). Returns how many copies were touched.
+ */
+export async function rearmCopiesDeletedByPerson(trx: Kysely<Database>, targets: PushTarget[], now: number): Promise<number> {
+  if (targets.length === 0) return 0;
+  const copies = (q: ReturnType<typeof trx.updateTable<'pushed_copies'>>) =>
+    q.where('event_id', '=', targets[0]!.eventId).where('connection_id', 'in', targets.map((t) => t.connectionId));
+  const rearmed = await copies(trx.updateTable('pushed_copies').set({ state: 'removed', last_error: null, updated_at: now }))
+    .where('state', '=', 'deleted_by_person')
+    .executeTakeFirst();
+  const rechecked = await copies(trx.updateTable('pushed_copies').set({ requested_again: 1, pushed_version: null, updated_at: now }))
+    .where('state', 'in', ['synced', 'pending', 'failed'])
+    .where('remote_id', 'is not', null)
+    .executeTakeFirst();
+  return Number(rearmed.numUpdatedRows) + Number(rechecked.numUpdatedRows);
 }

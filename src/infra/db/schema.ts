@@ -84,6 +84,8 @@ export interface ConnectionsTable {
   access_expires_at: number | null;
   refresh_lease_owner: string | null;
   refresh_lease_until: number | null;
+  /** JSON array of the calendar ids that count for busy times; null: every calendar the person owns. */
+  busy_calendar_ids: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -125,6 +127,9 @@ export interface PushedCopiesTable {
   state: string;
   last_error: string | null;
   updated_at: number;
+  generation: number;
+  /** 1 when the person saved the event again after this copy was pushed. */
+  requested_again: number;
 }
 
 export interface RequestSlotsTable {

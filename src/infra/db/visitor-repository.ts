@@ -3,7 +3,7 @@ import type { CalendarEvent } from '../../core/events/event.ts';
 import { personalFeedKey } from '../../core/feeds/feed.ts';
 import type { Database } from './schema.ts';
 import { rowToEvent } from './event-repository.ts';
-import { enqueuePushJobs, pushTargetsForVisitorEvent } from './push-jobs.ts';
+import { enqueuePushJobs, pushTargetsForVisitorEvent, rearmCopiesDeletedByPerson } from './push-jobs.ts';
 
 export interface FeedClientRecord {
   client: string;
@@ -35,10 +35,11 @@ export function createVisitorRepository(db: Kysely<Database>) {
           .onConflict((oc) => oc.columns(['visitor_id', 'event_id']).doNothing())
           .executeTakeFirst();
         const added = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-        if (added) {
-          await bumpPersonalFeed(trx, visitorId, now);
-          await enqueuePushJobs(trx, await pushTargetsForVisitorEvent(trx, visitorId, eventId), now);
-        }
+        if (added) await bumpPersonalFeed(trx, visitorId, now);
+        // Saving again is how a person asks for a copy they deleted from their calendar back.
+        const targets = await pushTargetsForVisitorEvent(trx, visitorId, eventId);
+        const rearmed = await rearmCopiesDeletedByPerson(trx, targets, now);
+        if (added || rearmed > 0) await enqueuePushJobs(trx, targets, now);
         return added;
       });
     },

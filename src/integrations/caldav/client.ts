@@ -41,12 +41,15 @@ function guardedFetch(o: CalDavOptions): typeof fetch {
   };
 }
 
+const eventUrl = (calendarId: string, uid: string) => new URL(resourceName(uid), calendarId.endsWith('/') ? calendarId : `${calendarId}/`).href;
+
 /** Resource names come from the UID: the same event always lands on the same URL (idempotent PUT). */
 export function resourceName(uid: string): string {
   return `cc-${createHash('sha256').update(uid).digest('hex').slice(0, 32)}.ics`;
 }
 
 export function createCalDavProvider(o: CalDavOptions): CalendarProvider & { discover(): Promise<CalDavDiscovery> } {
+  const ical = { 'content-type': 'text/calendar; charset=utf-8' };
   const headers = { authorization: `Basic ${Buffer.from(`${o.username}:${o.password}`).toString('base64')}` };
   const fetchImpl = guardedFetch(o);
   let account: DAVAccount | null = null;
@@ -125,26 +128,59 @@ export function createCalDavProvider(o: CalDavOptions): CalendarProvider & { dis
       }
       return { id: url, name, writable: true, primary: false };
     },
+    async calendarExists(calendarId) {
+      try {
+        const res = await request('PROPFIND', calendarId, 'read calendar', { depth: '0', 'content-type': 'application/xml; charset=utf-8' },
+          '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/></d:prop></d:propfind>');
+        // Some servers (Xandikos) answer a missing path with 207 and a 404 inside: only a
+        // resourcetype naming a calendar means it is there.
+        return /<(?:[\w-]+:)?resourcetype>[\s\S]*?<(?:[\w-]+:)?calendar[\s/>]/.test(await res.text());
+      } catch (error) {
+        if (error instanceof ProviderError && (error.status === 404 || error.status === 410)) return false;
+        throw error;
+      }
+    },
     async createEvent(calendarId, event) {
-      const url = new URL(resourceName(event.uid), calendarId.endsWith('/') ? calendarId : `${calendarId}/`).href;
+      const url = eventUrl(calendarId, event.uid);
       const body = toICalendarObject(event);
       try {
-        const res = await request('PUT', url, 'create event', { 'content-type': 'text/calendar; charset=utf-8', 'if-none-match': '*' }, body);
+        const res = await request('PUT', url, 'create event', { ...ical, 'if-none-match': '*' }, body);
         return { remoteId: url, etag: res.headers.get('etag') };
       } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        // 409: the collection to put it in is missing (RFC 4918 §9.7.1).
+        if (error.status === 409) throw new ProviderError('not_found', 'create event: the calendar is not on the server', { status: 409, cause: error });
         // 412: it is already there (a retry after a timeout): bring it up to date, never a second copy.
-        if (!(error instanceof ProviderError) || error.status !== 412) throw error;
-        const res = await request('PUT', url, 'update existing event', { 'content-type': 'text/calendar; charset=utf-8' }, body);
+        if (error.status !== 412) throw error;
+        const res = await request('PUT', url, 'update existing event', ical, body);
         return { remoteId: url, etag: res.headers.get('etag') };
       }
     },
     async updateEvent(_calendarId, current: RemoteEventRef, event: RemoteEventInput) {
-      const conditional: Record<string, string> = current.etag ? { 'if-match': current.etag } : {};
-      const res = await request('PUT', current.remoteId, 'update event', { 'content-type': 'text/calendar; charset=utf-8', ...conditional }, toICalendarObject(event));
+      // Always conditional: `If-Match: *` fails with 412 when the resource is gone, so a copy
+      // the person deleted is never written back (RFC 7232 §3.1).
+      const put = (etag: string) => request('PUT', current.remoteId, 'update event', { ...ical, 'if-match': etag }, toICalendarObject(event));
+      try {
+        const res = await put(current.etag ?? '*');
+        return { remoteId: current.remoteId, etag: res.headers.get('etag') };
+      } catch (error) {
+        if (!(error instanceof ProviderError) || error.status !== 412) throw error;
+      }
+      // Changed meanwhile, or deleted (GET answers 404: not_found). The organizer's version wins.
+      const now = await request('GET', current.remoteId, 'read event');
+      await now.body?.cancel();
+      const res = await put(now.headers.get('etag') ?? '*');
       return { remoteId: current.remoteId, etag: res.headers.get('etag') };
     },
     async deleteEvent(_calendarId, current) {
       await request('DELETE', current.remoteId, 'delete event');
+    },
+    async deleteUnconfirmed(calendarId, event) {
+      try {
+        await request('DELETE', eventUrl(calendarId, event.uid), 'delete event');
+      } catch (error) {
+        if (!(error instanceof ProviderError) || error.status !== 404) throw error; // never made
+      }
     },
     async busyIntervals(calendarIds, from, to) {
       const xml = { 'content-type': 'application/xml; charset=utf-8' };

@@ -1,5 +1,5 @@
-import { providerFetch, type ProviderResponse } from '../http.ts';
-import type { BusyInterval, CalendarProvider, RemoteCalendar, RemoteEventInput, RemoteEventRef } from '../provider.ts';
+import { fetchWithBearer, type ProviderResponse } from '../http.ts';
+import { ProviderError, type AccessTokenSource, type BusyInterval, type CalendarProvider, type RemoteCalendar, type RemoteEventRef } from '../provider.ts';
 import { googleError } from './errors.ts';
 import { fromGoogleFreeBusy, googleEventId, toGoogleEvent } from './mapper.ts';
 
@@ -7,7 +7,7 @@ export interface GoogleProviderOptions {
   /** e.g. https://www.googleapis.com (or an emulator origin). */
   apiUrl: string;
   connectionId: string;
-  accessToken(): Promise<string>;
+  tokens: AccessTokenSource;
   timeoutMs?: number;
 }
 
@@ -21,7 +21,7 @@ interface GoogleCalendarJson {
 export function createGoogleProvider(o: GoogleProviderOptions): CalendarProvider {
   const base = `${o.apiUrl}/calendar/v3`;
   async function call(method: string, path: string, what: string, json?: unknown, headers?: Record<string, string>): Promise<ProviderResponse> {
-    const res = await providerFetch({ method, url: `${base}${path}`, accessToken: await o.accessToken(), json, headers, timeoutMs: o.timeoutMs });
+    const res = await fetchWithBearer(o.tokens, { method, url: `${base}${path}`, json, headers, timeoutMs: o.timeoutMs });
     if (res.status >= 400) throw googleError(res, what);
     return res;
   }
@@ -31,11 +31,27 @@ export function createGoogleProvider(o: GoogleProviderOptions): CalendarProvider
     name: c.summary ?? c.id,
     writable: c.accessRole === 'owner' || c.accessRole === 'writer',
     primary: c.primary === true,
+    // https://developers.google.com/workspace/calendar/api/v3/reference/calendarList: accessRole
+    // "owner" is the person's own calendar; shared ones come as writer, reader or freeBusyReader.
+    owned: c.accessRole === 'owner',
   });
   const ref = (res: ProviderResponse): RemoteEventRef => {
     const body = res.body as { id: string; etag?: string };
     return { remoteId: body.id, etag: body.etag ?? null };
   };
+  const eventPath = (calendarId: string, id: string) => `/calendars/${enc(calendarId)}/events/${enc(id)}?sendUpdates=none`;
+
+  /**
+   * The copy's current etag, read before anything is sent without one. Google keeps an event the
+   * person deleted, with `status: "cancelled"`, and a PATCH on it succeeds and brings it back
+   * (https://developers.google.com/workspace/calendar/api/v3/reference/events: "cancelled"
+   * events are deleted ones), so it never answers 404 for it: the status is the only sign.
+   */
+  async function liveEtag(path: string): Promise<string> {
+    const body = (await call('GET', path, 'read event')).body as { status?: string; etag?: string };
+    if (body.status === 'cancelled') throw new ProviderError('not_found', 'update event: the owner of the calendar deleted this copy', { status: 410 });
+    return body.etag ?? '*';
+  }
 
   return {
     kind: 'google',
@@ -55,7 +71,20 @@ export function createGoogleProvider(o: GoogleProviderOptions): CalendarProvider
       const res = await call('POST', '/calendars', 'create calendar', { summary: name, timeZone: timezone });
       return { ...toCalendar({ ...(res.body as GoogleCalendarJson), accessRole: 'owner' }), name };
     },
+    async calendarExists(calendarId) {
+      // calendarList.get works for our own calendar with calendar.app.created (and for any
+      // calendar with the calendarlist scope): 404 means it was deleted.
+      try {
+        await call('GET', `/users/me/calendarList/${enc(calendarId)}`, 'read calendar');
+        return true;
+      } catch (error) {
+        if (error instanceof ProviderError && error.status === 404) return false;
+        throw error;
+      }
+    },
     async createEvent(calendarId, event) {
+      // One id per event and connection, whatever the generation: Google keeps deleted events,
+      // so a later create meets the old one (409) and brings it back with PUT.
       const id = googleEventId(event.uid, o.connectionId);
       try {
         return ref(await call('POST', `/calendars/${enc(calendarId)}/events?sendUpdates=none`, 'create event', toGoogleEvent(event, id)));
@@ -67,20 +96,43 @@ export function createGoogleProvider(o: GoogleProviderOptions): CalendarProvider
       }
     },
     async updateEvent(calendarId, current, event) {
-      const headers: Record<string, string> = current.etag ? { 'if-match': current.etag } : {};
-      const path = `/calendars/${enc(calendarId)}/events/${enc(current.remoteId)}?sendUpdates=none`;
-      return ref(await call('PATCH', path, 'update event', toGoogleEvent(event, current.remoteId), headers));
+      const path = eventPath(calendarId, current.remoteId);
+      const patch = async (etag: string) => ref(await call('PATCH', path, 'update event', toGoogleEvent(event, current.remoteId), { 'if-match': etag }));
+      // Always conditional: a copy the person deleted has a new etag (412), and is then read.
+      try {
+        return await patch(current.etag ?? (await liveEtag(path)));
+      } catch (error) {
+        if (!(error instanceof ProviderError) || error.status !== 412) throw error;
+      }
+      // Changed meanwhile: the organizer's version wins, unless the change was a deletion.
+      return patch(await liveEtag(path));
     },
     async deleteEvent(calendarId, current) {
-      await call('DELETE', `/calendars/${enc(calendarId)}/events/${enc(current.remoteId)}?sendUpdates=none`, 'delete event');
+      await call('DELETE', eventPath(calendarId, current.remoteId), 'delete event');
+    },
+    async deleteUnconfirmed(calendarId, event) {
+      try {
+        await call('DELETE', eventPath(calendarId, googleEventId(event.uid, o.connectionId)), 'delete event');
+      } catch (error) {
+        // 404: the create never landed; 410: it is deleted already.
+        if (!(error instanceof ProviderError) || (error.status !== 404 && error.status !== 410)) throw error;
+      }
     },
     async busyIntervals(calendarIds, from, to): Promise<BusyInterval[]> {
-      const res = await call('POST', '/freeBusy', 'read busy times', {
-        timeMin: new Date(from).toISOString(),
-        timeMax: new Date(to).toISOString(),
-        items: calendarIds.map((id) => ({ id })),
-      });
-      return fromGoogleFreeBusy(res.body);
+      // freeBusy answers for at most 50 calendars a call (calendarExpansionMax, "Maximum value
+      // is 50": https://developers.google.com/workspace/calendar/api/v3/reference/freebusy/query);
+      // more calendars are asked for in batches, one after another.
+      const FREE_BUSY_MAX_CALENDARS = 50;
+      const intervals: BusyInterval[] = [];
+      for (let i = 0; i < calendarIds.length; i += FREE_BUSY_MAX_CALENDARS) {
+        const res = await call('POST', '/freeBusy', 'read busy times', {
+          timeMin: new Date(from).toISOString(),
+          timeMax: new Date(to).toISOString(),
+          items: calendarIds.slice(i, i + FREE_BUSY_MAX_CALENDARS).map((id) => ({ id })),
+        });
+        intervals.push(...fromGoogleFreeBusy(res.body));
+      }
+      return intervals;
     },
   };
 }

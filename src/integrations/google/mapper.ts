@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BusyInterval, RemoteEventInput } from '../provider.ts';
+import { ProviderError, type BusyInterval, type RemoteEventInput } from '../provider.ts';
 
 /**
  * Our idempotency key on Google: a client-supplied event id derived from the event UID and
@@ -30,11 +30,32 @@ export function toGoogleEvent(e: RemoteEventInput, id: string) {
 }
 
 interface FreeBusyBody {
-  calendars?: Record<string, { busy?: { start: string; end: string }[]; errors?: unknown[] }>;
+  calendars?: Record<string, { busy?: { start: string; end: string }[]; errors?: { domain?: string; reason?: string }[] }>;
 }
 
+// Plain words for the per-calendar reasons the freeBusy reference lists (and the ones seen).
+const FREE_BUSY_REASONS: Record<string, string> = {
+  notFound: 'the calendar was not found or is no longer shared with you',
+  internalError: 'Google had an internal error',
+  tooManyCalendarsRequested: 'too many calendars were asked for at once',
+  groupTooBig: 'a group has too many members',
+};
+
+/**
+ * Busy intervals of every calendar in a freeBusy answer. A calendar with `errors` was not
+ * computed (https://developers.google.com/workspace/calendar/api/v3/reference/freebusy/query:
+ * "Optional error(s) (if computation for the calendar failed)"): its empty `busy` is unknown,
+ * not free, so the whole answer is refused rather than read as a free calendar.
+ */
 export function fromGoogleFreeBusy(body: unknown): BusyInterval[] {
   const calendars = (body as FreeBusyBody).calendars ?? {};
+  const failed = Object.values(calendars).flatMap((c) => c.errors ?? []);
+  if (failed.length > 0) {
+    const reasons = [...new Set(failed.map((e) => e.reason ?? 'unknown'))];
+    const code = reasons.every((r) => r === 'notFound') ? 'not_found' : reasons.includes('internalError') || reasons.includes('backendError') ? 'temporary' : 'permanent';
+    const words = reasons.map((r) => FREE_BUSY_REASONS[r] ?? r).join('; ');
+    throw new ProviderError(code, `Google couldn't check your busy times: ${words}`);
+  }
   return Object.values(calendars).flatMap((c) =>
     (c.busy ?? []).map((b) => ({ start: Date.parse(b.start), end: Date.parse(b.end) })),
   );

@@ -1,5 +1,5 @@
-import { providerFetch, type ProviderResponse } from '../http.ts';
-import { ProviderError, type BusyInterval, type CalendarProvider, type RemoteCalendar } from '../provider.ts';
+import { fetchWithBearer, type ProviderResponse } from '../http.ts';
+import { ProviderError, type AccessTokenSource, type BusyInterval, type CalendarProvider, type RemoteCalendar, type RemoteEventInput, type RemoteEventRef } from '../provider.ts';
 import { graphError } from './errors.ts';
 import { fromCalendarView, graphTransactionId, toGraphEvent } from './mapper.ts';
 
@@ -7,7 +7,7 @@ export interface MicrosoftProviderOptions {
   /** e.g. https://graph.microsoft.com (or an emulator origin). */
   graphUrl: string;
   connectionId: string;
-  accessToken(): Promise<string>;
+  tokens: AccessTokenSource;
   timeoutMs?: number;
 }
 
@@ -15,16 +15,17 @@ interface GraphCalendarJson {
   id: string;
   name?: string;
   canEdit?: boolean;
+  canShare?: boolean;
   isDefaultCalendar?: boolean;
 }
 
-export function createMicrosoftProvider(o: MicrosoftProviderOptions): CalendarProvider & { account(): Promise<string | null> } {
+export function createMicrosoftProvider(o: MicrosoftProviderOptions): CalendarProvider {
   const base = `${o.graphUrl}/v1.0`;
   async function call(method: string, pathOrUrl: string, what: string, json?: unknown, headers?: Record<string, string>): Promise<ProviderResponse> {
     const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${base}${pathOrUrl}`;
     // Paging links are absolute: never send the token anywhere but Graph.
     if (!url.startsWith(`${base}/`)) throw new ProviderError('permanent', `${what}: refusing to follow a link outside Graph`);
-    const res = await providerFetch({ method, url, accessToken: await o.accessToken(), json, headers, timeoutMs: o.timeoutMs });
+    const res = await fetchWithBearer(o.tokens, { method, url, json, headers, timeoutMs: o.timeoutMs });
     if (res.status >= 400) throw graphError(res, what);
     return res;
   }
@@ -34,7 +35,21 @@ export function createMicrosoftProvider(o: MicrosoftProviderOptions): CalendarPr
     name: c.name ?? c.id,
     writable: c.canEdit !== false,
     primary: c.isDefaultCalendar === true,
+    // https://learn.microsoft.com/en-us/graph/api/resources/calendar?view=graph-rest-1.0: canEdit is
+    // also true for a calendar shared with write access, but "only the user who created the
+    // calendar can share it" (canShare).
+    owned: c.isDefaultCalendar === true || c.canShare === true,
   });
+
+  async function createEvent(calendarId: string, event: RemoteEventInput, generation: number): Promise<RemoteEventRef> {
+    // transactionId: "a custom identifier specified by a client app for the server to avoid
+    // redundant POST operations in case of client retries to create the same event"
+    // (https://learn.microsoft.com/en-us/graph/api/resources/event?view=graph-rest-1.0).
+    const body = { ...toGraphEvent(event), transactionId: graphTransactionId(event.uid, o.connectionId, generation) };
+    const res = await call('POST', `/me/calendars/${enc(calendarId)}/events`, 'create event', body);
+    const created = res.body as { id: string; changeKey?: string };
+    return { remoteId: created.id, etag: created.changeKey ?? null };
+  }
 
   return {
     kind: 'microsoft',
@@ -58,11 +73,26 @@ export function createMicrosoftProvider(o: MicrosoftProviderOptions): CalendarPr
       const res = await call('POST', '/me/calendars', 'create calendar', { name });
       return toCalendar(res.body as GraphCalendarJson);
     },
-    async createEvent(calendarId, event) {
-      const body = { ...toGraphEvent(event), transactionId: graphTransactionId(event.uid, o.connectionId) };
-      const res = await call('POST', `/me/calendars/${enc(calendarId)}/events`, 'create event', body);
-      const created = res.body as { id: string; changeKey?: string };
-      return { remoteId: created.id, etag: created.changeKey ?? null };
+    async calendarExists(calendarId) {
+      // A POST into a deleted calendar answers 404 ErrorItemNotFound, the same as a missing
+      // event (https://learn.microsoft.com/en-us/graph/errors): only asking for the calendar tells.
+      try {
+        await call('GET', `/me/calendars/${enc(calendarId)}?$select=id`, 'read calendar');
+        return true;
+      } catch (error) {
+        if (error instanceof ProviderError && error.status === 404) return false;
+        throw error;
+      }
+    },
+    createEvent,
+    async deleteUnconfirmed(calendarId, event, generation) {
+      // The same POST again answers with the event the lost one made (or makes it): then it goes.
+      const made = await createEvent(calendarId, event, generation);
+      try {
+        await call('DELETE', `/me/events/${enc(made.remoteId)}`, 'delete event');
+      } catch (error) {
+        if (!(error instanceof ProviderError) || error.status !== 404) throw error;
+      }
     },
     async updateEvent(_calendarId, current, event) {
       const res = await call('PATCH', `/me/events/${enc(current.remoteId)}`, 'update event', toGraphEvent(event));
@@ -72,14 +102,19 @@ export function createMicrosoftProvider(o: MicrosoftProviderOptions): CalendarPr
     async deleteEvent(_calendarId, current) {
       await call('DELETE', `/me/events/${enc(current.remoteId)}`, 'delete event');
     },
-    async busyIntervals(_calendarIds, from, to): Promise<BusyInterval[]> {
+    async busyIntervals(calendarIds, from, to): Promise<BusyInterval[]> {
+      // `/me/calendarView` reads the default calendar only; every other calendar has its own
+      // view (https://learn.microsoft.com/en-us/graph/api/user-list-calendarview?view=graph-rest-1.0).
+      // One calendar at a time: Graph allows 4 requests in flight per mailbox.
       const query = `startDateTime=${enc(new Date(from).toISOString())}&endDateTime=${enc(new Date(to).toISOString())}&$top=500`;
       const intervals: BusyInterval[] = [];
-      let next: string | undefined = `/me/calendarView?${query}`;
-      while (next) {
-        const res: ProviderResponse = await call('GET', next, 'read busy times', undefined, { prefer: 'outlook.timezone="UTC"' });
-        intervals.push(...fromCalendarView(res.body));
-        next = (res.body as { '@odata.nextLink'?: string })['@odata.nextLink'];
+      for (const calendarId of calendarIds) {
+        let next: string | undefined = `/me/calendars/${enc(calendarId)}/calendarView?${query}`;
+        while (next) {
+          const res: ProviderResponse = await call('GET', next, 'read busy times', undefined, { prefer: 'outlook.timezone="UTC"' });
+          intervals.push(...fromCalendarView(res.body));
+          next = (res.body as { '@odata.nextLink'?: string })['@odata.nextLink'];
+        }
       }
       return intervals;
     },

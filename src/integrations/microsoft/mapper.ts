@@ -1,20 +1,49 @@
 import { createHash } from 'node:crypto';
 import type { BusyInterval, RemoteEventInput } from '../provider.ts';
+import { formatLocalDateTime, fromWallClockMs, parseLocalDateTime, utcToZoned, zonedToUtcMs } from '../../core/time/local-time.ts';
+import { graphTimeZone, windowsZoneFor } from './windows-zones.ts';
 
-/** Graph's idempotency key for creates: the same for every retry of one event on one connection. */
-export function graphTransactionId(uid: string, connectionId: string): string {
-  return createHash('sha256').update(`${connectionId}\n${uid}`).digest('hex').slice(0, 40);
+/**
+ * Graph's idempotency key for creates: the same for every retry of one copy. A copy made again
+ * after a removal (a later generation) gets a new key, so it can never be answered with the
+ * copy that was deleted (generation 0 keeps the form copies made before generations had).
+ */
+export function graphTransactionId(uid: string, connectionId: string, generation = 0): string {
+  const key = generation === 0 ? `${connectionId}\n${uid}` : `${connectionId}\n${uid}\n${generation}`;
+  return createHash('sha256').update(key).digest('hex').slice(0, 40);
+}
+
+/**
+ * Start and end in a zone Graph documents (Windows ids, or UTC). All-day: midnight to midnight,
+ * end exclusive (Graph's isAllDay rule); the zone only names the day there, so any documented
+ * one will do. Timed: our wall clock in the Windows zone, or the UTC wall clock of our instants.
+ */
+function graphTimes(e: RemoteEventInput) {
+  if (e.allDay) {
+    const timeZone = windowsZoneFor(e.timezone) ?? 'UTC';
+    return { start: { dateTime: `${e.start}T00:00:00`, timeZone }, end: { dateTime: `${e.end}T00:00:00`, timeZone } };
+  }
+  const zone = graphTimeZone(e.timezone, e.startUtc, e.endUtc);
+  if ('utc' in zone) {
+    const utc = (utcMs: number) => ({ dateTime: formatLocalDateTime(fromWallClockMs(utcMs)), timeZone: 'UTC' });
+    return { start: utc(e.startUtc), end: utc(e.endUtc) };
+  }
+  // A wall clock DST skips names no time; send the one of the instant we stored it as.
+  const wall = (local: string, utcMs: number) => (existsInZone(local, e.timezone) ? local : formatLocalDateTime(utcToZoned(utcMs, e.timezone)));
+  return { start: { dateTime: wall(e.start, e.startUtc), timeZone: zone.zone }, end: { dateTime: wall(e.end, e.endUtc), timeZone: zone.zone } };
+}
+
+function existsInZone(local: string, zone: string): boolean {
+  const t = parseLocalDateTime(local);
+  return t !== null && formatLocalDateTime(utcToZoned(zonedToUtcMs(t, zone), zone)) === formatLocalDateTime(t);
 }
 
 export function toGraphEvent(e: RemoteEventInput) {
-  // All-day: midnight to midnight in the event's zone, end exclusive (Graph's isAllDay rule).
-  const time = (local: string) => ({ dateTime: e.allDay ? `${local}T00:00:00` : local, timeZone: e.timezone });
   return {
     subject: e.title,
     body: { contentType: 'text', content: [e.description, e.url].filter(Boolean).join('\n\n') },
     location: e.location ? { displayName: e.location } : undefined,
-    start: time(e.start),
-    end: time(e.end),
+    ...graphTimes(e),
     isAllDay: e.allDay,
     showAs: e.allDay ? 'free' : e.status === 'tentative' ? 'tentative' : 'busy',
     categories: ['Calendar Club'],

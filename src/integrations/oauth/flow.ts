@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import type { Config } from '../../infra/config.ts';
 import { ProviderError, type ConnectionMode } from '../provider.ts';
+import { googleScopesFor } from './google-scopes.ts';
 import type { RefreshedTokens } from './token-lifecycle.ts';
 
 // OAuth 2.0 authorization code + PKCE (S256) for Google and Microsoft, with oauth4webapi.
@@ -9,16 +10,10 @@ import type { RefreshedTokens } from './token-lifecycle.ts';
 
 export type OAuthKind = 'google' | 'microsoft';
 
-/** The narrowest scopes for what the person chose (PRODUCT.md open question 3). */
-export function scopesFor(kind: OAuthKind, mode: ConnectionMode): string {
-  if (kind === 'google') {
-    const calendar =
-      mode === 'push'
-        ? ['https://www.googleapis.com/auth/calendar.freebusy', 'https://www.googleapis.com/auth/calendar.app.created']
-        : ['https://www.googleapis.com/auth/calendar.freebusy'];
-    return ['openid', 'email', ...calendar].join(' ');
-  }
-  return ['offline_access', 'User.Read', mode === 'push' ? 'Calendars.ReadWrite' : 'Calendars.Read'].join(' ');
+/** The narrowest scopes for what the person chose (PRODUCT.md open question 3), plus `extra` asked for on demand. */
+export function scopesFor(kind: OAuthKind, mode: ConnectionMode, extra: string[] = []): string {
+  if (kind === 'google') return ['openid', 'email', ...googleScopesFor(mode), ...extra].join(' ');
+  return ['offline_access', 'User.Read', mode === 'push' ? 'Calendars.ReadWrite' : 'Calendars.Read', ...extra].join(' ');
 }
 
 interface ProviderSetup {
@@ -70,6 +65,7 @@ export async function startAuthorization(
   kind: OAuthKind,
   mode: ConnectionMode,
   redirectUri: string,
+  more: { extraScopes?: string[]; includeGrantedScopes?: boolean } = {},
 ): Promise<AuthorizationStart> {
   const { as, client, openid } = setup(config, kind);
   const codeVerifier = oauth.generateRandomCodeVerifier();
@@ -80,7 +76,7 @@ export async function startAuthorization(
     client_id: client.client_id,
     redirect_uri: redirectUri,
     response_type: 'code',
-    scope: scopesFor(kind, mode),
+    scope: scopesFor(kind, mode, more.extraScopes),
     state,
     code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',
@@ -90,6 +86,10 @@ export async function startAuthorization(
     params.access_type = 'offline';
     // A refresh token comes only with consent: ask every time so a reconnect gets a new one.
     params.prompt = 'consent';
+    // Incremental authorization: the new grant keeps what the person allowed before.
+    // https://developers.google.com/identity/protocols/oauth2/web-server (incremental authorization);
+    // the grant then carries the union of all scopes: https://datatracker.ietf.org/doc/html/draft-ietf-oauth-incremental-authz-04
+    if (more.includeGrantedScopes) params.include_granted_scopes = 'true';
   } else {
     params.response_mode = 'query';
   }
@@ -113,9 +113,14 @@ export async function exchangeCode(
   try {
     const params = oauth.validateAuthResponse(as, client, callback, expected.state);
     const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, expected.redirectUri, expected.codeVerifier, requestOptions(as));
-    const result = await oauth.processAuthorizationCodeResponse(as, client, response, {
-      expectedNonce: expected.nonce ?? oauth.expectNoNonce,
-      requireIdToken: expected.nonce !== null,
+    const checks: oauth.ProcessAuthorizationCodeResponseOptions = { expectedNonce: expected.nonce ?? oauth.expectNoNonce, requireIdToken: expected.nonce !== null };
+    const copy = response.clone();
+    const result = await oauth.processAuthorizationCodeResponse(as, client, response, checks).catch((error: unknown) => {
+      if (kind !== 'google' || !isLegacyGoogleIssuer(error)) throw error;
+      // Google's ID tokens may say `accounts.google.com` without the scheme, and its guide says to
+      // accept both: https://developers.google.com/identity/openid-connect/reference (issuer).
+      // Same answer, every other check again, with exactly that issuer and no other.
+      return oauth.processAuthorizationCodeResponse({ ...as, issuer: LEGACY_GOOGLE_ISSUER }, client, copy, checks);
     });
     const claims = expected.nonce ? oauth.getValidatedIdTokenClaims(result) : undefined;
     return {
@@ -159,9 +164,34 @@ export async function revokeGrant(config: Config, kind: OAuthKind, token: string
   }
 }
 
+const LEGACY_GOOGLE_ISSUER = 'accounts.google.com';
+
+function isLegacyGoogleIssuer(error: unknown): boolean {
+  if (!(error instanceof oauth.OperationProcessingError) || error.code !== oauth.JWT_CLAIM_COMPARISON) return false;
+  const cause = error.cause as { claim?: string; claims?: { iss?: unknown } } | undefined;
+  return cause?.claim === 'iss' && cause.claims?.iss === LEGACY_GOOGLE_ISSUER;
+}
+
+/**
+ * Token-endpoint errors that only the person can clear by signing in again:
+ * - invalid_grant: revoked, expired or reused grant (RFC 6749 §5.2; Google and Microsoft).
+ * - unauthorized_client: Google answers it for a refresh token the client may no longer use
+ *   (RFC 6749 §5.2); a new consent issues a new one.
+ * - interaction_required, consent_required: Microsoft's token error table says "send the person
+ *   to /authorize again" (Conditional Access, MFA: AADSTS50076, 50079; consent: AADSTS65001):
+ *   https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#error-codes-for-token-endpoint-errors
+ * - login_required: OpenID Connect Core §3.1.2.6, which MSAL lists with the two above:
+ *   https://learn.microsoft.com/en-us/javascript/api/@azure/msal-node/interactionrequiredautherrorcodes
+ */
+const NEEDS_THE_PERSON = new Set(['invalid_grant', 'unauthorized_client', 'interaction_required', 'consent_required', 'login_required']);
+
 function toProviderError(error: unknown, what: string): ProviderError {
   if (error instanceof oauth.ResponseBodyError) {
-    const code = error.error === 'invalid_grant' ? 'reconnect_required' : error.status >= 500 ? 'temporary' : 'permanent';
+    if (NEEDS_THE_PERSON.has(error.error)) {
+      const message = `${what}: the account needs you to sign in again (${error.error}); use Reconnect`;
+      return new ProviderError('reconnect_required', message, { status: error.status, cause: error });
+    }
+    const code = error.status >= 500 ? 'temporary' : 'permanent';
     return new ProviderError(code, `${what}: ${error.error}`, { status: error.status, cause: error });
   }
   if (error instanceof oauth.AuthorizationResponseError) {

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { ConnectionRepository } from '../../infra/db/connection-repository.ts';
-import { ProviderError } from '../provider.ts';
+import type { Connection, ConnectionStatus } from '../../core/sync/connection.ts';
+import { ProviderError, type AccessTokenSource } from '../provider.ts';
+
+/** Where tokens live (a port: infra/db/connection-repository.ts is the real one). */
+export interface TokenStore {
+  get(id: string): Promise<Connection | null>;
+  secrets(id: string): Promise<{ accessToken?: string; refreshToken?: string | null }>;
+  saveSecrets(id: string, secrets: { accessToken?: string; refreshToken?: string | null }, accessExpiresAt: number | null, now: number, scope?: string): Promise<void>;
+  setStatus(id: string, status: ConnectionStatus, reason: string | null, now: number): Promise<void>;
+  tryLease(id: string, owner: string, now: number, until: number): Promise<boolean>;
+  releaseLease(id: string, owner: string): Promise<void>;
+}
 
 /** What a provider's token endpoint gives back on refresh. */
 export interface RefreshedTokens {
@@ -15,7 +25,7 @@ export interface RefreshedTokens {
 export type Refresher = (refreshToken: string) => Promise<RefreshedTokens>;
 
 export interface TokenLifecycleOptions {
-  connections: ConnectionRepository;
+  connections: TokenStore;
   refresherFor(kind: string): Refresher;
   clock?: () => number;
   /** Refresh when the access token has less than this left (ms). */
@@ -39,7 +49,10 @@ export function createTokenLifecycle(o: TokenLifecycleOptions) {
   const owner = randomUUID();
   const inFlight = new Map<string, Promise<string>>();
 
-  async function fresh(connectionId: string): Promise<string> {
+  /** `refused`: a token the provider just refused; it is not valid, whatever its expiry says. */
+  async function fresh(connectionId: string, refused?: string): Promise<string> {
+    const usable = (token: string | undefined, expiresAt: number | null | undefined): token is string =>
+      !!token && token !== refused && expiresAt != null && expiresAt - clock() > margin;
     for (;;) {
       const connection = await o.connections.get(connectionId);
       if (!connection) throw new ProviderError('not_found', 'the connection no longer exists');
@@ -48,9 +61,7 @@ export function createTokenLifecycle(o: TokenLifecycleOptions) {
       }
       const secrets = await o.connections.secrets(connectionId);
       const now = clock();
-      if (secrets.accessToken && connection.accessExpiresAt !== null && connection.accessExpiresAt - now > margin) {
-        return secrets.accessToken;
-      }
+      if (usable(secrets.accessToken, connection.accessExpiresAt)) return secrets.accessToken;
       if (!secrets.refreshToken) {
         await o.connections.setStatus(connectionId, 'reconnect_required', 'no refresh token was granted', now);
         throw new ProviderError('reconnect_required', 'no refresh token was granted');
@@ -65,7 +76,7 @@ export function createTokenLifecycle(o: TokenLifecycleOptions) {
         // or we would spend a refresh token that has just been rotated away.
         const leased = await o.connections.get(connectionId);
         const current = await o.connections.secrets(connectionId);
-        if (current.accessToken && leased?.accessExpiresAt != null && leased.accessExpiresAt - clock() > margin) {
+        if (usable(current.accessToken, leased?.accessExpiresAt)) {
           await o.connections.releaseLease(connectionId, owner);
           return current.accessToken;
         }
@@ -91,17 +102,36 @@ export function createTokenLifecycle(o: TokenLifecycleOptions) {
     }
   }
 
-  return {
+  /** One refresh at a time per connection in this process: callers share the promise. */
+  function shared(connectionId: string, refused?: string): Promise<string> {
+    let pending = inFlight.get(connectionId);
+    if (!pending) {
+      pending = fresh(connectionId, refused).finally(() => inFlight.delete(connectionId));
+      inFlight.set(connectionId, pending);
+    }
+    return pending;
+  }
+
+  const lifecycle = {
     /** A valid access token for the connection, refreshing it first when it is about to expire. */
-    accessToken(connectionId: string): Promise<string> {
-      let pending = inFlight.get(connectionId);
-      if (!pending) {
-        pending = fresh(connectionId).finally(() => inFlight.delete(connectionId));
-        inFlight.set(connectionId, pending);
-      }
-      return pending;
+    accessToken: (connectionId: string): Promise<string> => shared(connectionId),
+
+    /**
+     * The provider refused `refused` before its expiry (revoked, rotated, dropped early): refresh
+     * at once, once for all callers. Whoever refreshed first (here or in another process) wins;
+     * a failed refresh marks the connection `reconnect_required`.
+     */
+    async renew(connectionId: string, refused: string): Promise<string> {
+      const token = await shared(connectionId);
+      return token !== refused ? token : shared(connectionId, refused);
+    },
+
+    /** The port an OAuth adapter takes for one connection. */
+    sourceFor(connectionId: string): AccessTokenSource {
+      return { current: () => lifecycle.accessToken(connectionId), renew: (refused) => lifecycle.renew(connectionId, refused) };
     },
   };
+  return lifecycle;
 }
 
 export type TokenLifecycle = ReturnType<typeof createTokenLifecycle>;

@@ -2,7 +2,8 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, type ConnectionJson } from '../api.ts';
 
 /** Where saved events go: the app's own "Calendar Club" calendar by default, or one the person picks. */
-export function TargetCalendar({ connection, onChanged }: { connection: ConnectionJson; onChanged: () => void }) {
+/** `pickCalendarUrl`: set while the grant covers only the app's own calendar (Google calendar.app.created). */
+export function TargetCalendar({ connection, onChanged }: { connection: ConnectionJson & { pickCalendarUrl?: string | null }; onChanged: () => void }) {
   const [calendars, setCalendars] = useState<{ id: string; name: string; writable: boolean }[] | null>(null);
   const [message, setMessage] = useState('');
 
@@ -41,6 +42,12 @@ export function TargetCalendar({ connection, onChanged }: { connection: Connecti
               </option>
             ))}
         </select>
+      )}{' '}
+      {connection.pickCalendarUrl && (
+        // Google asks the person for the extra permission first, then brings them back here.
+        <a class="link" href={connection.pickCalendarUrl}>
+          Use one of my own calendars
+        </a>
       )}{' '}
       <span role="status">{message}</span>
     </p>

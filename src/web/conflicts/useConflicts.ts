@@ -16,6 +16,10 @@ export interface ConnectionCheck {
   connectionId: string;
   kind: string;
   status: 'ok' | 'unavailable';
+  /** Names of the calendars read. */
+  calendars?: string[];
+  /** Why not every calendar was read (e.g. only the main Google calendar). */
+  note?: string;
 }
 
 export interface ConflictsJson {
@@ -30,10 +34,12 @@ export interface Conflicts {
   clashesOf(eventId: string): Clash[];
   /** Calendars that could not be read just now ("couldn't check"). */
   unavailable: ConnectionCheck[];
+  /** Every connection asked, with the calendars it read. */
+  checked: ConnectionCheck[];
   freeEvenings: ConflictsJson['freeEvenings'];
 }
 
-const NONE: Conflicts = { known: false, clashesOf: () => [], unavailable: [], freeEvenings: null };
+const NONE: Conflicts = { known: false, clashesOf: () => [], unavailable: [], checked: [], freeEvenings: null };
 
 export function useConflicts(from: string | null, to: string | null): Conflicts {
   const [state, setState] = useState<Conflicts>(NONE);
@@ -49,6 +55,7 @@ export function useConflicts(from: string | null, to: string | null): Conflicts 
           known: body.checked.length > 0,
           clashesOf: (id) => byEvent.get(id) ?? [],
           unavailable: body.checked.filter((c) => c.status === 'unavailable'),
+          checked: body.checked,
           freeEvenings: body.freeEvenings,
         });
       })

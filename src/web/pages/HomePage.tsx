@@ -5,6 +5,7 @@ import { SubscribeDialog } from '../components/SubscribeDialog.tsx';
 import { dayKey, eventDay, formatDay } from '../format.ts';
 import { useConflicts } from '../conflicts/useConflicts.ts';
 import { FreeEvenings } from '../conflicts/FreeEvenings.tsx';
+import { CheckedCalendars } from '../conflicts/CheckedCalendars.tsx';
 import { CALENDAR_NAME } from '../conflicts/ClashNote.tsx';
 
 type View = 'list' | 'week';
@@ -104,6 +105,7 @@ export function HomePage() {
               Couldn't check {conflicts.unavailable.map((c) => CALENDAR_NAME[c.kind] ?? c.kind).join(' and ')} just now, so some clashes may not show.
             </p>
           )}
+          <CheckedCalendars checked={conflicts.checked} />
         </div>
       )}
       {conflicts.freeEvenings && events && <FreeEvenings evenings={conflicts.freeEvenings} events={events} />}

@@ -3,6 +3,7 @@ import { api, type ConnectionJson, type EventJson, type FeedLinks, type MeJson }
 import { SubscribeDialog } from '../components/SubscribeDialog.tsx';
 import { CalDavForm } from '../components/CalDavForm.tsx';
 import { TargetCalendar } from '../components/TargetCalendar.tsx';
+import { BusyCalendars } from '../conflicts/BusyCalendars.tsx';
 import { formatWhen, relativeTime } from '../format.ts';
 import { Link } from '../router.tsx';
 
@@ -139,6 +140,7 @@ export function MePage() {
                 {c.statusReason && <span class="muted"> {c.statusReason}</span>}
                 <p class="muted small">{c.permissions}</p>
                 {c.mode === 'push' && c.status === 'active' && <TargetCalendar connection={c} onChanged={() => void load()} />}
+                {c.status === 'active' && <BusyCalendars connectionId={c.id} />}
                 {c.status !== 'active' && c.reconnectUrl && (
                   <a class="button" href={c.reconnectUrl}>
                     Reconnect

@@ -51,8 +51,8 @@ for (const kind of caldavServers) {
     it('creates an event once even when the create is retried, updates it, and deletes it', async () => {
       const p = provider();
       const calendar = await p.createCalendar('Calendar Club', 'UTC');
-      const created = await p.createEvent(calendar.id, event());
-      const retried = await p.createEvent(calendar.id, event());
+      const created = await p.createEvent(calendar.id, event(), 0);
+      const retried = await p.createEvent(calendar.id, event(), 0);
       assert.equal(retried.remoteId, created.remoteId);
       assert.equal((await resources(calendar.id)).length, 1, 'no duplicate resource');
 
@@ -64,10 +64,18 @@ for (const kind of caldavServers) {
       assert.equal(vevent.getFirstPropertyValue('location'), 'Kai 3, Hamburg');
 
       assert.ok(created.etag && updated.etag && created.etag !== updated.etag, 'the server versions resources');
-      await assert.rejects(p.updateEvent(calendar.id, created, event({ sequence: 2 })), (e: ProviderError) => e.code === 'conflict', 'a stale etag is refused');
-      await p.deleteEvent(calendar.id, updated);
-      await assert.rejects(p.deleteEvent(calendar.id, updated), (e: ProviderError) => e.code === 'not_found');
+      // A stale etag (changed meanwhile): read again, then the organizer's version is written.
+      const latest = await p.updateEvent(calendar.id, created, event({ sequence: 2, title: 'Jazz (latest)' }));
+      assert.notEqual(latest.etag, updated.etag);
+      await p.deleteEvent(calendar.id, latest);
+      await assert.rejects(p.deleteEvent(calendar.id, latest), (e: ProviderError) => e.code === 'not_found');
       assert.equal((await resources(calendar.id)).length, 0);
+      // Deleted by the person: an update never writes it back, with or without an etag.
+      await assert.rejects(p.updateEvent(calendar.id, latest, event({ sequence: 3 })), (e: ProviderError) => e.code === 'not_found');
+      await assert.rejects(p.updateEvent(calendar.id, { ...latest, etag: null }, event({ sequence: 3 })), (e: ProviderError) => e.code === 'not_found');
+      assert.equal((await resources(calendar.id)).length, 0, 'not brought back');
+      assert.equal(await p.calendarExists(calendar.id), true);
+      assert.equal(await p.calendarExists(new URL('no-such-calendar/', calendar.id).href), false);
     });
 
     it('refuses a private address unless the operator allows it', async () => {
@@ -100,9 +108,9 @@ for (const kind of caldavServers) {
       server = await kind.start();
       const p = createCalDavProvider({ serverUrl: server.url, username: server.username, password: server.password, allowPrivateNetwork: true });
       calendarId = (await p.createCalendar('Calendar Club', 'UTC')).id;
-      await p.createEvent(calendarId, event({ uid: 'berlin@x', start: '2026-12-03T19:30:00', end: '2026-12-03T22:00:00', timezone: 'Europe/Berlin', startUtc: Date.parse('2026-12-03T18:30:00Z'), endUtc: Date.parse('2026-12-03T21:00:00Z') }));
-      await p.createEvent(calendarId, event({ uid: 'tokyo@x', start: '2026-12-04T09:00:00', end: '2026-12-04T10:00:00', timezone: 'Asia/Tokyo', startUtc: Date.parse('2026-12-04T00:00:00Z'), endUtc: Date.parse('2026-12-04T01:00:00Z') }));
-      await p.createEvent(calendarId, event({ uid: 'outside@x', start: '2027-01-10T09:00:00', end: '2027-01-10T10:00:00', timezone: 'UTC', startUtc: Date.parse('2027-01-10T09:00:00Z'), endUtc: Date.parse('2027-01-10T10:00:00Z') }));
+      await p.createEvent(calendarId, event({ uid: 'berlin@x', start: '2026-12-03T19:30:00', end: '2026-12-03T22:00:00', timezone: 'Europe/Berlin', startUtc: Date.parse('2026-12-03T18:30:00Z'), endUtc: Date.parse('2026-12-03T21:00:00Z') }), 0);
+      await p.createEvent(calendarId, event({ uid: 'tokyo@x', start: '2026-12-04T09:00:00', end: '2026-12-04T10:00:00', timezone: 'Asia/Tokyo', startUtc: Date.parse('2026-12-04T00:00:00Z'), endUtc: Date.parse('2026-12-04T01:00:00Z') }), 0);
+      await p.createEvent(calendarId, event({ uid: 'outside@x', start: '2027-01-10T09:00:00', end: '2027-01-10T10:00:00', timezone: 'UTC', startUtc: Date.parse('2027-01-10T09:00:00Z'), endUtc: Date.parse('2027-01-10T10:00:00Z') }), 0);
       // Someone else's all-day, busy event, written by another client.
       const allDay = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Other//EN\r\nBEGIN:VEVENT\r\nUID:allday@other\r\nDTSTAMP:20261101T000000Z\r\nDTSTART;VALUE=DATE:20261205\r\nDTEND;VALUE=DATE:20261206\r\nSUMMARY:Offsite\r\nTRANSP:OPAQUE\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
       const put = await fetch(new URL('allday.ics', calendarId.endsWith('/') ? calendarId : `${calendarId}/`), {

@@ -81,7 +81,7 @@ for (const engine of testEngines) {
       assert.equal(authorize.origin + authorize.pathname, `${google.url}/o/oauth2/v2/auth`);
       assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
       assert.equal(authorize.searchParams.get('access_type'), 'offline');
-      assert.equal(authorize.searchParams.get('scope'), 'openid email https://www.googleapis.com/auth/calendar.freebusy https://www.googleapis.com/auth/calendar.app.created');
+      assert.equal(authorize.searchParams.get('scope'), 'openid email https://www.googleapis.com/auth/calendar.freebusy https://www.googleapis.com/auth/calendar.calendarlist.readonly https://www.googleapis.com/auth/calendar.app.created');
       assert.match(authorize.searchParams.get('state')!, /^[\w-]{20,}$/);
       const consent = await fetch(authorize.href, { redirect: 'manual' });
       const callback = new URL(consent.headers.get('location')!);
