@@ -10,6 +10,7 @@ import { createEventUseCases } from './app/events.ts';
 import { createVisitorUseCases } from './app/visitors.ts';
 import { createConnectionUseCases } from './app/connections.ts';
 import { createConnectionRepository } from './infra/db/connection-repository.ts';
+import { mergeVisitors } from './infra/db/visitor-merge.ts';
 import { createOAuthStateRepository } from './infra/db/oauth-state-repository.ts';
 import { createReloadingVault, loadVaultKeys } from './infra/crypto/vault-keys.ts';
 import { createTokenLifecycle } from './integrations/oauth/token-lifecycle.ts';
@@ -111,6 +112,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
       states: createOAuthStateRepository(database.db),
       vault,
       registry,
+      mergeVisitors: (from, into, now) => mergeVisitors(database.db, from, into, now),
       clock,
     }),
     feeds: createFeedService({

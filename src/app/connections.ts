@@ -15,6 +15,7 @@ import {
 import type { ProviderRegistry } from '../integrations/registry.ts';
 import { ProviderError, type CalendarProvider, type ConnectionMode, type RemoteCalendar } from '../integrations/provider.ts';
 import { APP_CALENDAR_NAME } from '../core/sync/connection.ts';
+import type { MergeResult } from '../infra/db/visitor-merge.ts';
 import { NotFoundError } from './errors.ts';
 
 /** Why a connect attempt was refused; shown to the person, never holds a secret. */
@@ -53,7 +54,17 @@ export interface ConnectionUseCasesDeps {
   states: OAuthStateRepository;
   vault: TokenVault;
   registry: ProviderRegistry;
+  /** Folds one visitor into another (infra/db/visitor-merge.ts): one person, several devices. */
+  mergeVisitors(from: string, into: string, now: number): Promise<MergeResult>;
   clock?: () => number;
+}
+
+/** A connect that finished: the connection, the visitor it belongs to (the session follows it), and a merge if one happened. */
+export interface Connected {
+  connection: Connection;
+  visitorId: string;
+  /** This browser proved it holds an account another device connected: it is that person now. */
+  merged: MergeResult | null;
 }
 
 export type ConnectionUseCases = ReturnType<typeof createConnectionUseCases>;
@@ -107,6 +118,20 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
     return mine.find((c) => c.kind === kind && c.account?.toLowerCase() === account.toLowerCase()) ?? null;
   }
 
+  /**
+   * Another visitor's connection to this account. Once a sign-in or a CalDAV login has proven
+   * the account, that visitor is this person on another device (see `joinOtherDevice`).
+   */
+  async function otherDevice(visitorId: string, kind: Connection['kind'], account: string | null, serverUrl: string | null): Promise<Connection | null> {
+    if (!account) return null;
+    const elsewhere = (await d.connections.findByAccount(kind, account, serverUrl)).filter((c) => c.visitorId !== visitorId);
+    // An active one first: a connection retired by an earlier merge is not the one to revive.
+    return elsewhere.find((c) => c.status !== 'error') ?? elsewhere[0] ?? null;
+  }
+
+  /** This browser's visitor is folded into the other device's: the connection there is the one to refresh. */
+  const joinOtherDevice = (visitorId: string, other: Connection) => d.mergeVisitors(visitorId, other.visitorId, clock());
+
   /** Microsoft's grant does not name the account; Graph does. Without it we cannot tell duplicates apart. */
   async function microsoftAccount(accessToken: string): Promise<string | null> {
     try {
@@ -155,7 +180,7 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
     },
 
     /** Completes the callback: checks the state, exchanges the code, stores the sealed tokens. */
-    async finishOAuth(visitorId: string, kind: OAuthKind, query: URLSearchParams): Promise<Connection> {
+    async finishOAuth(visitorId: string, kind: OAuthKind, query: URLSearchParams): Promise<Connected> {
       const state = query.get('state');
       if (!state) throw new ConnectError('the sign-in answer has no state; start again from the connections page');
       const stateHash = hash(state);
@@ -177,8 +202,11 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
         throw new ConnectError(error instanceof ProviderError ? error.message : 'the provider refused the sign-in');
       }
       const account = kind === 'microsoft' ? await microsoftAccount(tokens.accessToken) : tokens.email;
-      // One account, one connection: connecting the same account again is a reconnect.
-      const existing = record.reconnectId ? await ownConnection(visitorId, record.reconnectId) : await sameAccount(visitorId, kind, account);
+      // One account, one connection: connecting the same account again is a reconnect, also when
+      // it was connected on another device (after the checks below, this browser joins it).
+      const own = record.reconnectId ? await ownConnection(visitorId, record.reconnectId) : await sameAccount(visitorId, kind, account);
+      const other = own ? null : await otherDevice(visitorId, kind, account, null);
+      const existing = own ?? other;
       const mode = existing?.mode ?? (record.mode as ConnectionMode);
       if (kind === 'google') {
         // The person may have unticked a box: store nothing new rather than half a connection.
@@ -188,6 +216,7 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
       }
       const now = clock();
       const expiresAt = now + tokens.expiresInSeconds * 1000;
+      const merged = other ? await joinOtherDevice(visitorId, other) : null;
       if (existing) {
         // Google sends a refresh token only with consent: keep the one we have if none came.
         const previous = await d.connections.secrets(existing.id);
@@ -196,7 +225,7 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
         if (account && !existing.account) await d.connections.setAccount(existing.id, account, now);
         await ensureAppCalendar((await d.connections.get(existing.id))!);
         await d.connections.resumeWork(existing.id, clock());
-        return (await d.connections.get(existing.id))!;
+        return { connection: (await d.connections.get(existing.id))!, visitorId: existing.visitorId, merged };
       }
       const secrets = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? null };
       const id = randomBytes(12).toString('base64url');
@@ -218,19 +247,33 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
       };
       await d.connections.create(connection, secrets);
       await ensureAppCalendar((await d.connections.get(id))!);
-      return (await d.connections.get(id))!;
+      return { connection: (await d.connections.get(id))!, visitorId, merged: null };
     },
 
     list: (visitorId: string) => d.connections.listForVisitor(visitorId),
 
-    /** Connects a CalDAV account with an app password: discovery first, nothing stored on failure. */
-    async connectCalDav(visitorId: string, input: { serverUrl: string; username: string; password: string; mode: ConnectionMode }): Promise<Connection> {
+    /**
+     * Connects a CalDAV account with an app password: discovery first, nothing stored on failure.
+     * The same server and username again is a reconnect (new password, parked work resumed),
+     * also from another device, which then becomes the same person.
+     */
+    async connectCalDav(visitorId: string, input: { serverUrl: string; username: string; password: string; mode: ConnectionMode }): Promise<Connected> {
       const provider = d.registry.forCalDavAccount(input);
       try {
         if (!provider.discover) throw new ConnectError('this server cannot be connected');
         await provider.discover();
       } catch (error) {
         throw new ConnectError(`Could not connect the CalDAV account: ${error instanceof ProviderError || error instanceof ConnectError ? error.message : 'the CalDAV server could not be reached'}`);
+      }
+      const mine = (await d.connections.findByAccount('caldav', input.username, input.serverUrl)).find((c) => c.visitorId === visitorId && c.status !== 'error');
+      const other = mine ? null : await otherDevice(visitorId, 'caldav', input.username, input.serverUrl);
+      const existing = mine ?? other;
+      if (existing) {
+        const merged = other ? await joinOtherDevice(visitorId, other) : null;
+        await d.connections.saveSecrets(existing.id, { password: input.password }, null, clock());
+        await ensureAppCalendar((await d.connections.get(existing.id))!);
+        await d.connections.resumeWork(existing.id, clock());
+        return { connection: (await d.connections.get(existing.id))!, visitorId: existing.visitorId, merged };
       }
       const now = clock();
       const connection: Connection = {
@@ -251,7 +294,7 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
       };
       await d.connections.create(connection, { password: input.password });
       await ensureAppCalendar(connection);
-      return (await d.connections.get(connection.id))!;
+      return { connection: (await d.connections.get(connection.id))!, visitorId, merged: null };
     },
 
     /**
@@ -288,7 +331,10 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
     async disconnect(visitorId: string, id: string): Promise<{ revoked: boolean }> {
       const connection = await ownConnection(visitorId, id);
       let revoked = false;
-      if (connection.kind === 'google' || connection.kind === 'microsoft') {
+      // Revoking at Google ends the whole grant of this app for the account: not while another
+      // connection (the same person on another device) still uses it.
+      const sharing = connection.account ? (await d.connections.findByAccount(connection.kind, connection.account, connection.serverUrl)).filter((c) => c.id !== id) : [];
+      if ((connection.kind === 'google' || connection.kind === 'microsoft') && sharing.length === 0) {
         const secrets = await d.connections.secrets(id).catch(() => ({}) as { refreshToken?: string | null; accessToken?: string });
         const token = secrets.refreshToken ?? secrets.accessToken;
         if (token && isConfigured(d.config, connection.kind)) revoked = await revokeGrant(d.config, connection.kind, token);

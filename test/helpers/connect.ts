@@ -23,6 +23,8 @@ export function emulatorSettings(o: { google?: { url: string }; microsoft?: { ur
 export interface Connected {
   cookie: string;
   connectionId: string;
+  /** Set when the callback switched this browser to another visitor (the same person elsewhere). */
+  adoptedCookie?: string;
 }
 
 export async function connectThroughEmulator(t: TestApp, kind: 'google' | 'microsoft', query = 'mode=push', cookie?: string): Promise<Connected> {
@@ -32,8 +34,10 @@ export async function connectThroughEmulator(t: TestApp, kind: 'google' | 'micro
   const back = new URL(consent.headers.get('location')!);
   const done = await t.app.inject({ url: back.pathname + back.search, headers: { cookie: session } });
   if (done.statusCode !== 302) throw new Error(`connecting ${kind} failed: ${done.statusCode} ${done.body}`);
-  const items = (await t.app.inject({ url: '/api/v1/me/connections', headers: { cookie: session } })).json().items as { id: string; kind: string }[];
-  return { cookie: session, connectionId: items.filter((c) => c.kind === kind).at(-1)!.id };
+  // The account may be connected on another device already: this browser then becomes that person.
+  const adopted = done.headers['set-cookie'] ? String(done.headers['set-cookie']).split(';')[0]! : undefined;
+  const items = (await t.app.inject({ url: '/api/v1/me/connections', headers: { cookie: adopted ?? session } })).json().items as { id: string; kind: string }[];
+  return { cookie: adopted ?? session, connectionId: items.filter((c) => c.kind === kind).at(-1)!.id, adoptedCookie: adopted };
 }
 
 /** A CalDAV account in push mode, for a new visitor or the one holding `cookie`. */

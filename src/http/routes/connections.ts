@@ -102,8 +102,11 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
       const visitorId = await deps.currentVisitor(request, reply);
       const query = new URLSearchParams(request.url.split('?')[1] ?? '');
       try {
-        const connection = await deps.connections.finishOAuth(visitorId, request.params.provider, query);
-        return reply.header('Cache-Control', 'no-store').redirect(`/me?connected=${encodeURIComponent(connection.id)}`, 302);
+        const done = await deps.connections.finishOAuth(visitorId, request.params.provider, query);
+        // Connected on another device already: this browser is that person from now on (and is told).
+        if (done.visitorId !== visitorId) deps.currentVisitor.adopt(reply, done.visitorId);
+        const joined = done.merged ? '&joined=1' : '';
+        return reply.header('Cache-Control', 'no-store').redirect(`/me?connected=${encodeURIComponent(done.connection.id)}${joined}`, 302);
       } catch (error) {
         if (error instanceof ConnectError || (error as { code?: string }).code === 'not_found') {
           return connectErrorPage(reply, request.params.provider, (error as Error).message);
@@ -128,13 +131,19 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
           },
           { additionalProperties: false },
         ),
-        response: { 201: ConnectionJson, 400: { $ref: 'Problem#' }, 422: { $ref: 'Problem#' } },
+        response: {
+          // joinedOtherDevice: this account was connected on another device, and this browser is that person now.
+          201: Type.Composite([ConnectionJson, Type.Object({ joinedOtherDevice: Type.Boolean() })]),
+          400: { $ref: 'Problem#' },
+          422: { $ref: 'Problem#' },
+        },
       },
     },
     async (request, reply) => {
       const visitorId = await deps.currentVisitor(request, reply);
-      const connection = await deps.connections.connectCalDav(visitorId, { ...request.body, mode: request.body.mode ?? 'push' });
-      return reply.code(201).header('Cache-Control', 'no-store').send(describe(connection));
+      const done = await deps.connections.connectCalDav(visitorId, { ...request.body, mode: request.body.mode ?? 'push' });
+      if (done.visitorId !== visitorId) deps.currentVisitor.adopt(reply, done.visitorId);
+      return reply.code(201).header('Cache-Control', 'no-store').send({ ...describe(done.connection), joinedOtherDevice: done.merged !== null });
     },
   );
 

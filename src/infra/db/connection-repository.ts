@@ -68,6 +68,13 @@ export function createConnectionRepository(db: Kysely<Database>, vault: TokenVau
       return row ? toConnection(row) : null;
     },
 
+    /** Every visitor's connections to one account (the same person on several devices). */
+    async findByAccount(kind: ProviderKind, account: string, serverUrl: string | null = null): Promise<Connection[]> {
+      let q = db.selectFrom('connections').selectAll().where('kind', '=', kind).where((eb) => eb(eb.fn('lower', ['account']), '=', account.toLowerCase()));
+      if (kind === 'caldav') q = q.where('server_url', '=', serverUrl ?? '');
+      return (await q.orderBy('created_at').execute()).map(toConnection);
+    },
+
     async listForVisitor(visitorId: string): Promise<Connection[]> {
       const rows = await db.selectFrom('connections').selectAll().where('visitor_id', '=', visitorId).orderBy('created_at').execute();
       return rows.map(toConnection);

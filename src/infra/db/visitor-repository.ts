@@ -139,7 +139,7 @@ export function createVisitorRepository(db: Kysely<Database>) {
   };
 }
 
-async function bumpPersonalFeed(trx: Transaction<Database>, visitorId: string, now: number): Promise<void> {
+export async function bumpPersonalFeed(trx: Transaction<Database>, visitorId: string, now: number): Promise<void> {
   await trx
     .insertInto('feed_versions')
     .values({ feed_key: personalFeedKey(visitorId), revision: 1, changed_at: now })

@@ -56,11 +56,16 @@ for (const engine of testEngines) {
       };
       return {
         inject,
-        /** Starts a connect and returns the callback URL the provider sent the browser back to. */
-        async consent(start: string): Promise<string> {
+        /**
+         * Starts a connect and returns the callback URL the provider sent the browser back to.
+         * `account`: sign in as another person than the emulator's default (login_hint).
+         */
+        async consent(start: string, account?: string): Promise<string> {
           const begin = await inject(start);
           assert.equal(begin.statusCode, 302, begin.body);
-          const consent = await fetch(String(begin.headers.location), { redirect: 'manual' });
+          const authorize = new URL(String(begin.headers.location));
+          if (account) authorize.searchParams.set('login_hint', account);
+          const consent = await fetch(authorize, { redirect: 'manual' });
           assert.equal(consent.status, 302);
           const back = new URL(consent.headers.get('location')!);
           assert.equal(back.origin, PUBLIC);
@@ -144,7 +149,7 @@ for (const engine of testEngines) {
 
     it('refreshes once when two separate processes need the token at the same time', { skip: engine.name === 'sqlite' && 'an in-memory SQLite database cannot be shared between processes' }, async () => {
       const b = browser();
-      await b.inject(await b.consent('/connect/microsoft?mode=busy'));
+      await b.inject(await b.consent('/connect/microsoft?mode=busy', 'rosa@outlook.test'));
       const c = (await connections(b)).find((x) => x.kind === 'microsoft' && x.mode === 'busy')!;
       await t.database.db.updateTable('connections').set({ access_expires_at: 0 }).where('id', '=', c.id).execute();
       const before = microsoft.oauth.counters.refreshes;
@@ -169,21 +174,22 @@ for (const engine of testEngines) {
       const [a, bToken] = await Promise.all([run(), run()]);
       assert.equal(a, bToken, 'both processes got the same fresh token');
       assert.equal(microsoft.oauth.counters.refreshes - before, 1, 'one refresh between them');
-      assert.equal(microsoft.oauth.liveRefreshTokens('nina@outlook.test') >= 1, true);
+      assert.equal(microsoft.oauth.liveRefreshTokens('rosa@outlook.test') >= 1, true);
       assert.equal((await connections(b)).find((x) => x.id === c.id)!.status, 'active');
     });
 
     it('turns a revoked grant into "reconnect needed", and reconnecting resumes the same connection', async () => {
+      // Another person than the other tests' (whose browsers would be joined as one person).
       const b = browser();
-      await b.inject(await b.consent('/connect/google?mode=busy'));
+      await b.inject(await b.consent('/connect/google?mode=busy', 'rosa@gmail.test'));
       const c = (await connections(b)).find((x) => x.kind === 'google' && x.mode === 'busy')!;
-      google.oauth.revokeAllFor('nina@gmail.test');
+      google.oauth.revokeAllFor('rosa@gmail.test');
       await t.database.db.updateTable('connections').set({ access_expires_at: 0 }).where('id', '=', c.id).execute();
       await assert.rejects(t.services.tokens.accessToken(c.id), (e: ProviderError) => e.code === 'reconnect_required');
       const broken = (await connections(b)).find((x) => x.id === c.id)!;
       assert.equal(broken.status, 'reconnect_required');
       assert.equal(broken.reconnectUrl, `/connect/google?reconnect=${c.id}`);
-      await b.inject(await b.consent(broken.reconnectUrl));
+      await b.inject(await b.consent(broken.reconnectUrl, 'rosa@gmail.test'));
       const again = (await connections(b)).find((x) => x.id === c.id)!;
       assert.equal(again.status, 'active');
       assert.match(await t.services.tokens.accessToken(c.id), /^at-/);
