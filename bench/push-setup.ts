@@ -196,10 +196,16 @@ function firstCookie(header: string | string[] | undefined): string {
  * (login_hint picks the emulator's account, so every person gets their own app calendar).
  * Returns each person's session cookie.
  */
+// Each person comes from an address of their own, as real people do: the rate limits count
+// sign-ins and saves per address (http/plugins/rate-limits.ts), and the bench is 1,000 people.
+const addressOf = new Map<string, string>();
+const personAddress = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+
 export async function connectPeople(app: FastifyInstance, count: number, tag: string): Promise<string[]> {
   const cookies: string[] = new Array(count);
   await inPool(Array.from({ length: count }, (_, i) => i), 8, async (i) => {
-    const begin = await app.inject('/connect/google?mode=push');
+    const remoteAddress = personAddress(i);
+    const begin = await app.inject({ url: '/connect/google?mode=push', remoteAddress });
     if (begin.statusCode !== 302) throw new Error(`connect: ${begin.statusCode} ${begin.body}`);
     const cookie = firstCookie(begin.headers['set-cookie']);
     const authorize = new URL(String(begin.headers.location));
@@ -207,9 +213,10 @@ export async function connectPeople(app: FastifyInstance, count: number, tag: st
     const consent = await fetch(authorize, { redirect: 'manual' });
     await consent.arrayBuffer();
     const back = new URL(consent.headers.get('location')!);
-    const done = await app.inject({ url: back.pathname + back.search, headers: { cookie } });
+    const done = await app.inject({ url: back.pathname + back.search, headers: { cookie }, remoteAddress });
     if (done.statusCode !== 302) throw new Error(`callback: ${done.statusCode} ${done.body.slice(0, 300)}`);
     cookies[i] = cookie;
+    addressOf.set(cookie, remoteAddress);
   });
   return cookies;
 }
@@ -223,7 +230,7 @@ export async function createEvent(app: FastifyInstance, title: string): Promise<
 }
 
 export async function saveEvent(app: FastifyInstance, cookie: string, eventId: string): Promise<void> {
-  const res = await app.inject({ method: 'POST', url: `/api/v1/me/saved/${eventId}`, headers: { cookie } });
+  const res = await app.inject({ method: 'POST', url: `/api/v1/me/saved/${eventId}`, headers: { cookie }, remoteAddress: addressOf.get(cookie) });
   if (res.statusCode !== 201) throw new Error(`save: ${res.statusCode} ${res.body}`);
 }
 

@@ -68,6 +68,18 @@ print();
 print('Render memory = peak RSS minus RSS before rendering (same generated events in both).');
 print();
 
+// Series render as a master VEVENT plus one per changed occurrence; the cost per VEVENT must
+// not be worse than for one-off events.
+const seriesSize = quick ? 1000 : 10000;
+print('| feed | events | of which series | VEVENTs | render ms | µs per VEVENT |');
+print('|---|---:|---:|---:|---:|---:|');
+for (const library of ['ours', 'ours-series']) {
+  const r = renderCase(library, seriesSize) as RenderResult & { vevents: number; bestMs: number; microsPerVevent: number };
+  const series = library === 'ours' ? 0 : Math.min(2000, Math.round(seriesSize / 5));
+  print(`| ${library === 'ours' ? 'one-off events' : 'with series'} | ${seriesSize.toLocaleString('en')} | ${series.toLocaleString('en')} | ${r.vevents.toLocaleString('en')} | ${r.bestMs.toFixed(0)} | ${r.microsPerVevent.toFixed(1)} |`);
+}
+print();
+
 print('| scenario | req/s | p50 ms | p99 ms | errors |');
 print('|---|---:|---:|---:|---:|');
 for (const events of quick ? [500] : [500, 5000]) {

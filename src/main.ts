@@ -30,8 +30,11 @@ if (config.demoData && (await services.eventRepository.countAll()) === 0) {
   app.log.info(`added ${n} demo events to the empty database`);
 }
 
-// The push worker runs inside the server unless it runs on its own (`npm run worker`).
-if (config.worker) services.worker.start();
+// The push worker (and the housekeeping) runs inside the server unless it runs on its own (`npm run worker`).
+if (config.worker) {
+  services.worker.start();
+  services.housekeeping.start();
+}
 
 let closing = false;
 async function shutdown(signal: string) {
@@ -42,6 +45,7 @@ async function shutdown(signal: string) {
   try {
     await app.close();
     await services.worker.stop();
+    await services.housekeeping.stop();
     await database.close();
   } finally {
     clearTimeout(force);
@@ -56,9 +60,12 @@ const lines = [
   '',
   `Calendar Club is running (${database.engine === 'sqlite' ? redactUrl(config.databaseUrl) : 'PostgreSQL'}).`,
   `  Home:          ${base}/`,
+  `  My events:     ${base}/me`,
+  `  Organizer:     ${base}/organizer`,
+  `  Widget demo:   ${base}/widget/demo`,
   `  All events:    ${base}/feeds/all.ics   (subscribe: ${base.replace(/^https?:/, 'webcal:')}/feeds/all.ics)`,
   `  API docs:      ${base}/docs`,
-  `  Health:        ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+  `  Health:        ${base}/healthz  ${base}/readyz  ${base}/metrics (with the admin token)`,
   config.adminToken
     ? '  Admin token:   from ADMIN_TOKEN'
     : `  Admin token:   ${adminToken}   (kept in ${config.dataDir}/admin-token; set ADMIN_TOKEN to choose one)`,

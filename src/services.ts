@@ -20,10 +20,12 @@ import { createRequestGate } from './infra/db/request-gate.ts';
 import { createOutboxRepository } from './infra/db/outbox-repository.ts';
 import { createCopyRepository } from './infra/db/copy-repository.ts';
 import { createPushSync } from './app/push-sync.ts';
+import { createPushFactsReader } from './infra/db/push-facts.ts';
 import { createPushWorker } from './worker/push-worker.ts';
 import { createConflictUseCases } from './app/conflicts.ts';
 import { createFeedService } from './app/feeds.ts';
 import { createMetrics } from './http/plugins/metrics.ts';
+import { createHousekeeping } from './worker/housekeeping.ts';
 
 export const PRODUCT_ID = '-//Calendar Club//Calendar Club 1.0//EN';
 
@@ -54,12 +56,13 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     caldavPassword: async (id) => (await connectionRepository.secrets(id)).password ?? null,
     gate,
   });
+  const oauthStates = createOAuthStateRepository(database.db);
   const outbox = createOutboxRepository(database.db, database.engine);
   const copies = createCopyRepository(database.db);
   metrics.watchQueue(() => outbox.countsByState());
   const conflicts = createConflictUseCases({ db: database.db, connections: connectionRepository, events: eventRepository, registry, clock });
   const pushSync = createPushSync(
-    { connections: connectionRepository, copies, events: eventRepository, visitors: visitorRepository, registry, clock },
+    { connections: connectionRepository, copies, events: eventRepository, visitors: visitorRepository, registry, facts: createPushFactsReader(database.db), clock },
     config.publicUrl,
   );
   // Settings that shape rendered bytes: a change to any of them is a new feed version.
@@ -84,7 +87,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     settingsFingerprint,
     eventRepository,
     events: createEventUseCases({ events: eventRepository, uidDomain: config.uidDomain, clock }),
-    visitors: createVisitorUseCases({ visitors: visitorRepository, events: eventRepository, clock }),
+    visitors: createVisitorUseCases({ visitors: visitorRepository, events: eventRepository, vault, clock }),
     connectionRepository,
     tokens,
     registry,
@@ -106,10 +109,12 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
       log,
     }),
     conflicts,
+    /** Removes idle visitors, expired OAuth states and ended rate-limit windows; runs with the worker. */
+    housekeeping: createHousekeeping({ db: database.db, states: oauthStates, clock, log }),
     connections: createConnectionUseCases({
       config,
       connections: connectionRepository,
-      states: createOAuthStateRepository(database.db),
+      states: oauthStates,
       vault,
       registry,
       mergeVisitors: (from, into, now) => mergeVisitors(database.db, from, into, now),

@@ -17,10 +17,12 @@ const database = openDatabase({
 await migrateToLatest(database);
 const services = createServices(config, database, Date.now, log);
 services.worker.start();
+services.housekeeping.start();
 process.stdout.write('push worker running\n');
 
 async function stop() {
   await services.worker.stop();
+  await services.housekeeping.stop();
   await database.close();
   process.exit(0);
 }

@@ -100,7 +100,8 @@ describe('npm start on the embedded default', () => {
       assert.match(await home.text(), /npm run build:web/, 'says how to build the front end');
     }
 
-    const metrics = await (await fetch(`${server.base}/metrics`)).text();
+    assert.equal((await fetch(`${server.base}/metrics`)).status, 401, 'metrics need the admin token');
+    const metrics = await (await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
     assert.match(metrics, /http_requests_total\{route="\/feeds\/all.ics",method="GET",status="304"\} 1/);
 
     assert.equal(await stop(server), 0, 'exits cleanly on SIGTERM');

@@ -7,12 +7,17 @@ import type { Database } from '../infra/db/schema.ts';
 import type { Kysely } from 'kysely';
 import { NotFoundError } from './errors.ts';
 import { checkedChoice, planBusyCalendars, type BusyCalendarPlan } from './busy-calendars.ts';
+import { ExpiringCache } from './expiring-cache.ts';
 
 // The events in a range that clash with the visitor's own busy times, from every connection
 // that may read them. Busy data is cached per connection for a few minutes (and dropped when we
 // push to that connection); a provider that is down gives "couldn't check", never a false "free".
+// The cache holds whole UTC days, so every range inside the same days costs one provider request
+// out of the quota all syncing shares; it is bounded in entries and each entry expires.
 
 const CACHE_MS = 5 * 60_000;
+const CACHE_ENTRIES = 2_000;
+const DAY_MS = 86_400_000;
 /** What "an evening" means for the free-evening suggestions, in the person's zone. */
 const EVENING = { fromHour: 18, toHour: 23 };
 
@@ -59,26 +64,40 @@ export interface ConflictsDeps {
   events: EventRepository;
   registry: ProviderRegistry;
   clock?: () => number;
+  /** How many (connection, days) answers are kept at most. */
+  cacheEntries?: number;
 }
 
 export type ConflictUseCases = ReturnType<typeof createConflictUseCases>;
 
 export function createConflictUseCases(d: ConflictsDeps) {
   const clock = d.clock ?? Date.now;
-  const cache = new Map<string, { at: number; read: BusyRead }>();
+  // Promises, so that requests for the same days at the same time share one provider request.
+  const cache = new ExpiringCache<Promise<BusyRead>>({ maxEntries: d.cacheEntries ?? CACHE_ENTRIES, ttlMs: CACHE_MS });
 
+  /** The busy times of `c` within [from, to), read for the whole UTC days around it. */
   async function busyFor(c: Connection, from: number, to: number): Promise<BusyRead> {
-    const key = `${c.id}\n${from}\n${to}`;
-    const hit = cache.get(key);
-    if (hit && clock() - hit.at < CACHE_MS) return hit.read;
+    const dayFrom = Math.floor(from / DAY_MS) * DAY_MS;
+    const dayTo = Math.ceil(to / DAY_MS) * DAY_MS;
+    const key = `${c.id}\n${dayFrom}\n${dayTo}`;
+    let read = cache.get(key, clock());
+    if (!read) {
+      read = readBusy(c, dayFrom, dayTo);
+      cache.set(key, read, clock());
+      read.catch(() => cache.deleteIf(key, read!)); // a failure is not remembered
+    }
+    const days = await read;
+    const busy = days.busy.filter((b) => b.end > from && b.start < to).map((b) => ({ ...b, start: Math.max(b.start, from), end: Math.min(b.end, to) }));
+    return { ...days, busy };
+  }
+
+  async function readBusy(c: Connection, from: number, to: number): Promise<BusyRead> {
     const provider = await d.registry.forConnection(c);
     // Every calendar that counts (by default all the person owns), not only the default one.
     const plan = await planBusyCalendars(c, provider, await d.connections.busyCalendarIds(c.id));
     const counted = plan.calendars.filter((cal) => cal.counts);
     const intervals = counted.length > 0 ? await provider.busyIntervals(counted.map((cal) => cal.id), from, to) : [];
-    const read = { busy: intervals.map((b) => ({ ...b, connectionId: c.id })), calendars: counted.map((cal) => cal.name), note: plan.note };
-    cache.set(key, { at: clock(), read });
-    return read;
+    return { busy: intervals.map((b) => ({ ...b, connectionId: c.id })), calendars: counted.map((cal) => cal.name), note: plan.note };
   }
 
   async function ownConnection(visitorId: string, connectionId: string): Promise<Connection> {
@@ -99,7 +118,7 @@ export function createConflictUseCases(d: ConflictsDeps) {
   }
 
   function forget(connectionId: string) {
-    for (const key of cache.keys()) if (key.startsWith(`${connectionId}\n`)) cache.delete(key);
+    cache.deleteWhere((key) => key.startsWith(`${connectionId}\n`));
   }
 
   async function ownCopies(connectionIds: string[]) {
@@ -166,7 +185,7 @@ export function createConflictUseCases(d: ConflictsDeps) {
             title: e.title,
             clashes: clashes
               .filter((x) => x.eventId === e.id)
-              .map((x) => ({ connectionId: x.connectionId, kind: kindOf.get(x.connectionId) ?? 'unknown', start: new Date(x.start).toISOString(), end: new Date(x.end).toISOString() })),
+              .map((x) => ({ connectionId: x.connectionId, kind: kindOf.get(x.connectionId) ?? 'unknown', start: new Date(x.start).toISOString(), end: new Date(x.end).toISOString(), busyStart: new Date(x.busyStart).toISOString(), busyEnd: new Date(x.busyEnd).toISOString() })),
           })),
         checked: checks.sort((a, b) => a.connectionId.localeCompare(b.connectionId)),
         freeEvenings:

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../infra/config.ts';
 import type { TokenVault } from '../infra/crypto/token-vault.ts';
 import type { Connection, ConnectionRepository } from '../infra/db/connection-repository.ts';
-import type { OAuthStateRepository } from '../infra/db/oauth-state-repository.ts';
+import { OAUTH_STATE_TTL_MS, type OAuthStateRepository } from '../infra/db/oauth-state-repository.ts';
 import { exchangeCode, isConfigured, revokeGrant, startAuthorization, type OAuthKind } from '../integrations/oauth/flow.ts';
 import {
   canListGoogleCalendars,
@@ -45,7 +45,7 @@ function openState(text: string): SealedState {
 }
 
 export { APP_CALENDAR_NAME };
-const STATE_TTL_MS = 10 * 60_000;
+const STATE_TTL_MS = OAUTH_STATE_TTL_MS;
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export interface ConnectionUseCasesDeps {
@@ -184,10 +184,13 @@ export function createConnectionUseCases(d: ConnectionUseCasesDeps) {
       const state = query.get('state');
       if (!state) throw new ConnectError('the sign-in answer has no state; start again from the connections page');
       const stateHash = hash(state);
-      const record = await d.states.take(stateHash);
+      // Checked before it is used up: a callback from the wrong session or provider must not
+      // burn the state of the person whose sign-in is still under way (issue 12, finding 8).
+      const record = await d.states.find(stateHash);
       if (!record || record.kind !== kind) throw new ConnectError('this sign-in link was already used or is unknown; start again');
       if (record.visitorId !== visitorId) throw new ConnectError('this sign-in was started in another browser session; start again here');
       if (clock() - record.createdAt > STATE_TTL_MS) throw new ConnectError('the sign-in took too long; start again');
+      if (!(await d.states.consume(stateHash))) throw new ConnectError('this sign-in link was already used or is unknown; start again');
       if (query.get('error')) throw new ConnectError(`${kind === 'google' ? 'Google' : 'Microsoft'} did not grant access (${query.get('error')})`);
       const sealed = openState(d.vault.open(record.verifierSealed, `oauth-state:${stateHash}`));
       let tokens;

@@ -1,5 +1,5 @@
 import type { CalendarEvent } from '../core/events/event.ts';
-import { applyEventPatch, cancelEvent, createEvent, type EventPatch, type NewEventInput } from '../core/events/rules.ts';
+import { applyEventPatch, cancelEvent, createEvent, restoreEvent, type EventPatch, type NewEventInput } from '../core/events/rules.ts';
 import { ConcurrentUpdateError, type EventListQuery, type EventRepository } from '../infra/db/event-repository.ts';
 import { NotFoundError } from './errors.ts';
 
@@ -40,7 +40,8 @@ export function createEventUseCases(deps: EventUseCasesDeps) {
     get: mustFind,
     list: (query: EventListQuery) => deps.events.list(query),
     update: (idOrSlug: string, patch: EventPatch) => change(idOrSlug, (e, now) => applyEventPatch(e, patch, now)),
-    cancel: (idOrSlug: string) => change(idOrSlug, (e, now) => cancelEvent(e, now)),
+    cancel: (idOrSlug: string, note: string | null = null) => change(idOrSlug, (e, now) => cancelEvent(e, now, note)),
+    restore: (idOrSlug: string) => change(idOrSlug, (e, now) => restoreEvent(e, now)),
     history: async (idOrSlug: string) => deps.events.history((await mustFind(idOrSlug)).id),
   };
 }

@@ -7,6 +7,7 @@ import type { ConnectionRepository } from '../infra/db/connection-repository.ts'
 import type { CopyRepository } from '../infra/db/copy-repository.ts';
 import type { EventRepository } from '../infra/db/event-repository.ts';
 import type { VisitorRepository } from '../infra/db/visitor-repository.ts';
+import type { PushFactsReader } from '../infra/db/push-facts.ts';
 import type { ProviderRegistry } from '../integrations/registry.ts';
 import { ProviderError, type CalendarProvider, type RemoteEventInput } from '../integrations/provider.ts';
 
@@ -37,6 +38,8 @@ export interface PushSyncDeps {
   events: EventRepository;
   visitors: VisitorRepository;
   registry: ProviderRegistry;
+  /** Connection, copy and "saved" in one query (infra/db/push-facts.ts); else three reads. */
+  facts?: PushFactsReader;
   clock?: () => number;
 }
 
@@ -63,6 +66,14 @@ export type PushSync = ReturnType<typeof createPushSync>;
 
 export function createPushSync(d: PushSyncDeps, publicUrl: string) {
   const clock = d.clock ?? Date.now;
+  const readFacts: PushFactsReader =
+    d.facts ??
+    (async (connectionId, eventId) => {
+      const connection = await d.connections.get(connectionId);
+      if (!connection) return { connection, copy: null, saved: false };
+      const [copy, saved] = await Promise.all([d.copies.get(connectionId, eventId), d.visitors.hasSaved(connection.visitorId, eventId)]);
+      return { connection, copy, saved };
+    });
   const remoteOf = (e: CalendarEvent) => toRemoteEvent(e, `${publicUrl}/events/${encodeURIComponent(e.slug)}`);
 
   /**
@@ -123,12 +134,31 @@ export function createPushSync(d: PushSyncDeps, publicUrl: string) {
   }
 
   return {
+    /**
+     * An event reader for one batch of jobs: each event read once (a fan-out's jobs all push the
+     * same event). Safe to share within a batch: an edit after the read queues a job of its own,
+     * which the claim holds back until this one is done, and which a later batch reads afresh.
+     */
+    batchEventReader(): (eventId: string) => Promise<CalendarEvent | null> {
+      const read = new Map<string, Promise<CalendarEvent | null>>();
+      return (eventId) => {
+        let event = read.get(eventId);
+        if (!event) {
+          event = d.events.findByIdOrSlug(eventId);
+          event.catch(() => read.delete(eventId)); // a failed read is not shared
+          read.set(eventId, event);
+        }
+        return event;
+      };
+    },
+
     /** Makes the copy match the store; throws PushFailure when a provider call fails. */
-    async reconcile(connectionId: string, eventId: string): Promise<PushOutcome> {
-      const connection = await d.connections.get(connectionId);
+    async reconcile(connectionId: string, eventId: string, readEvent: (eventId: string) => Promise<CalendarEvent | null> = d.events.findByIdOrSlug): Promise<PushOutcome> {
+      const [facts, event] = await Promise.all([readFacts(connectionId, eventId), readEvent(eventId)]);
+      const { connection, copy } = facts;
       if (!connection) return 'skipped'; // disconnected: nothing left to do there
-      const [event, copy] = await Promise.all([d.events.findByIdOrSlug(eventId), d.copies.get(connectionId, eventId)]);
-      const saved = event ? await d.visitors.hasSaved(connection.visitorId, event.id) : false;
+      // Jobs name events by id; a slug (never queued today) is checked the long way.
+      const saved = !event ? false : event.id === eventId ? facts.saved : await d.visitors.hasSaved(connection.visitorId, event.id);
       const plan = planPush({ connection, event, saved, copy });
       const now = clock();
       if (plan.action === 'nothing') {

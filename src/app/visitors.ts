@@ -3,6 +3,7 @@ import type { CalendarEvent } from '../core/events/event.ts';
 import { FEED_CLIENT_INFO, FEED_CLIENTS, type FeedClient } from '../core/feeds/clients.ts';
 import type { EventRepository } from '../infra/db/event-repository.ts';
 import type { VisitorRepository } from '../infra/db/visitor-repository.ts';
+import { VaultError, type TokenVault } from '../infra/crypto/token-vault.ts';
 import { NotFoundError } from './errors.ts';
 
 /** Saving a cancelled event would put a dead item in the person's calendar. */
@@ -10,7 +11,8 @@ export class EventCancelledError extends Error {
   readonly code = 'event_cancelled';
 }
 
-// 256 random bits, URL-safe; only its SHA-256 is stored, so a database leak reveals no feed URL.
+// 256 random bits, URL-safe; looked up by its SHA-256 and kept sealed with the token vault, so a
+// database leak reveals no feed URL while My events can still show the address again.
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -21,8 +23,17 @@ export function newVisitorId(): string {
 export interface VisitorUseCasesDeps {
   visitors: VisitorRepository;
   events: EventRepository;
+  /** Seals the feed token so its address can be shown again; without it only the hash is kept. */
+  vault?: Pick<TokenVault, 'seal' | 'open'>;
   clock?: () => number;
 }
+
+/** The personal feed address as it can be shown now. */
+export type PersonalFeedToken = { state: 'none' } | { state: 'sealed'; token: string } | { state: 'unrecoverable' };
+
+// The sealed token is bound to its own hash, so it opens only beside the hash it belongs to
+// (and still opens after the row moves to another visitor when two devices merge).
+const feedTokenAad = (hash: string) => `personal-feed:${hash}`;
 
 export type VisitorUseCases = ReturnType<typeof createVisitorUseCases>;
 
@@ -36,12 +47,15 @@ export function createVisitorUseCases(deps: VisitorUseCasesDeps) {
   }
 
   return {
-    /** The visitor a session names, or a new anonymous one when it names nobody. */
+    /**
+     * Before a write: the visitor a (signed) session names, or a new anonymous one when there is
+     * no session; stored from this first write on. `created`: a new id the session must remember.
+     * Reads store nothing: a session may name an id not stored (yet, or no more).
+     */
     async ensure(visitorId: string | null): Promise<{ id: string; created: boolean }> {
-      if (visitorId && (await deps.visitors.find(visitorId))) return { id: visitorId, created: false };
-      const id = newVisitorId();
-      await deps.visitors.create(id, clock());
-      return { id, created: true };
+      const id = visitorId ?? newVisitorId();
+      await deps.visitors.touch(id, clock());
+      return { id, created: visitorId === null };
     },
 
     async save(visitorId: string, idOrSlug: string): Promise<{ event: CalendarEvent; added: boolean }> {
@@ -57,11 +71,26 @@ export function createVisitorUseCases(deps: VisitorUseCasesDeps) {
 
     saved: (visitorId: string) => deps.visitors.savedEvents(visitorId),
 
-    /** A new personal feed token; the old one stops working at once. Returned only here. */
+    /** A new personal feed token; the old one stops working at once. */
     async rotateFeedToken(visitorId: string): Promise<string> {
       const token = randomBytes(32).toString('base64url');
-      await deps.visitors.setFeedTokenHash(visitorId, hashToken(token), clock());
+      const hash = hashToken(token);
+      await deps.visitors.setFeedTokenHash(visitorId, hash, clock(), deps.vault?.seal(token, feedTokenAad(hash)) ?? null);
       return token;
+    },
+
+    /** The current feed token, opened from its sealed copy; feeds older than sealing cannot be shown. */
+    async feedToken(visitorId: string): Promise<PersonalFeedToken> {
+      const secrets = await deps.visitors.feedTokenSecrets(visitorId);
+      if (!secrets) return { state: 'none' };
+      if (!secrets.sealed || !deps.vault) return { state: 'unrecoverable' };
+      try {
+        return { state: 'sealed', token: deps.vault.open(secrets.sealed, feedTokenAad(secrets.hash)) };
+      } catch (err) {
+        // Its key was retired from the key list: the address still works but can no longer be shown.
+        if (err instanceof VaultError && err.code === 'unknown_key') return { state: 'unrecoverable' };
+        throw err;
+      }
     },
 
     revokeFeedToken: (visitorId: string) => deps.visitors.setFeedTokenHash(visitorId, null, clock()),

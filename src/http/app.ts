@@ -5,9 +5,13 @@ import cookie from '@fastify/cookie';
 import { PRODUCT_ID, type Services } from '../services.ts';
 import { loggerOptions } from '../infra/logger.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
+import { clientErrorHandler, frameworkErrors } from './plugins/framework-errors.ts';
+import { hopsTrusted } from './trust-proxy.ts';
 import { requireAdmin } from './plugins/admin-auth.ts';
 import { problemSchema } from './problem.ts';
-import { eventRoutes } from './routes/events.ts';
+import { eventPageUrl, eventRoutes } from './routes/events.ts';
+import { occurrenceRoutes } from './routes/occurrences.ts';
+import { createOccurrenceUseCases } from '../app/occurrences.ts';
 import { feedRoutes } from './routes/feeds.ts';
 import { downloadRoutes } from './routes/downloads.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -16,8 +20,14 @@ import { syncRoutes } from './routes/sync.ts';
 import { conflictRoutes } from './routes/conflicts.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { webRoutes } from './routes/web.ts';
+import { eventPreview } from './routes/page-meta.ts';
 import { meRoutes } from './routes/me.ts';
 import { visitorSession } from './plugins/session.ts';
+import { installRateLimits } from './plugins/rate-limits.ts';
+import { refuseCrossSiteWrites } from './plugins/cross-site.ts';
+import { securityHeaders } from './plugins/security-headers.ts';
+import { organizerSession } from './plugins/organizer-session.ts';
+import { organizerSessionRoutes } from './routes/organizer-session.ts';
 
 export interface AppOptions {
   services: Services;
@@ -34,23 +44,30 @@ export async function buildApp({ services, adminToken, sessionSecret, logger = t
   const app = Fastify({
     logger: logger ? { ...loggerOptions(config.logLevel), ...(logStream ? { stream: logStream } : {}) } : false,
     bodyLimit: 64 * 1024,
-    // Behind a proxy the client address is not ours to log anyway; we never store it.
-    trustProxy: false,
+    // Only a proxy the operator names (TRUST_PROXY) may set the client address and protocol
+    // (X-Forwarded-For/-Proto/-Host); rate limits count by that address.
+    trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     keepAliveTimeout: 72_000,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Path parameters up to 512 characters reach the route's schema (ids allow 120), so a long
+    // one is refused by name there; framework and client errors are problem documents too.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
+    frameworkErrors,
+    clientErrorHandler,
     ajv: {
       // Unknown fields are an error, not silently dropped; JSON bodies are not type-coerced.
       customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true },
     },
   });
 
+  // Beyond this many open sockets new ones are refused (MAX_CONNECTIONS): a flood of idle
+  // connections cannot exhaust the process's file descriptors.
+  app.server.maxConnections = config.maxConnections;
   app.addSchema(problemSchema);
   registerErrorHandling(app);
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('X-Content-Type-Options', 'nosniff');
-  });
+  securityHeaders(app);
+  refuseCrossSiteWrites(app, config.publicUrl);
   services.metrics.install(app);
 
   await app.register(swagger, {
@@ -68,18 +85,38 @@ export async function buildApp({ services, adminToken, sessionSecret, logger = t
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // Its own policy (scripts from our origin only), not clickjackable; Swagger UI sets inline
+    // style attributes, so styles (never scripts) may be inline; no upgrade on plain-http development.
+    staticCSP: true,
+    transformStaticCSP: (csp) => {
+      const framed = csp.replace("frame-ancestors 'self'", "frame-ancestors 'none'").replace("style-src 'self' https:", "style-src 'self' 'unsafe-inline'");
+      return config.publicUrl.startsWith('https:') ? framed : framed.replace(/\s*upgrade-insecure-requests;/, '');
+    },
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(cookie, { secret: sessionSecret });
   const currentVisitor = visitorSession(services.visitors, config.publicUrl.startsWith('https:'));
-  const adminOnly = requireAdmin(adminToken);
+  const limits = await installRateLimits(app, { database: services.database, session: currentVisitor.session });
+  const organizer = organizerSession({ adminToken, secure: config.publicUrl.startsWith('https:') });
+  const adminOnly = limits.guardAdmin(requireAdmin(adminToken, limits.countWrongAdminToken, organizer.has));
+  const bearerOnly = limits.guardAdmin(requireAdmin(adminToken, limits.countWrongAdminToken));
+  await app.register(organizerSessionRoutes, { session: organizer, bearerOnly });
+  services.metrics.serve(app, adminOnly);
   await app.register(healthRoutes, { ready: services.ready });
   await app.register(eventRoutes, { events: services.events, publicUrl: config.publicUrl, adminOnly });
+  await app.register(occurrenceRoutes, {
+    occurrences: createOccurrenceUseCases({ events: services.eventRepository, clock: services.clock }),
+    adminOnly,
+    clock: services.clock,
+  });
   await app.register(feedRoutes, {
     feeds: services.feeds,
     visitors: services.visitors,
     log: app.log,
+    onUnknownToken: limits.unknownFeedToken,
     onFeedResponse: (kind, status) => services.metrics.recordFeedResponse(kind, status),
   });
   await app.register(downloadRoutes, {
@@ -99,6 +136,15 @@ export async function buildApp({ services, adminToken, sessionSecret, logger = t
     calendarName: config.calendarName,
     onAdd: (target) => services.metrics.recordAdd(target),
   });
-  await app.register(webRoutes, {});
+  await app.register(webRoutes, {
+    eventExists: (idOrSlug) => services.events.get(idOrSlug).then(
+      () => true,
+      (error: { code?: string }) => (error.code === 'not_found' ? false : Promise.reject(error)),
+    ),
+    eventPreview: (idOrSlug) => services.events.get(idOrSlug).then(
+      (e) => eventPreview(e, eventPageUrl(e, config.publicUrl)),
+      (error: { code?: string }) => (error.code === 'not_found' ? null : Promise.reject(error)),
+    ),
+  });
   return app;
 }

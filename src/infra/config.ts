@@ -26,6 +26,10 @@ export interface Config {
   demoData: boolean;
   logLevel: string;
   allowPrivateNetwork: boolean;
+  /** Most open client sockets at once (MAX_CONNECTIONS); more are refused. */
+  maxConnections: number;
+  /** Which proxies may set X-Forwarded-* (TRUST_PROXY): none, all, a hop count, or addresses/CIDRs. */
+  trustProxy: boolean | number | string[];
   /** How long a worker holds a claimed job before another worker may take it over. */
   pushLeaseSeconds: number;
   /** How often an idle worker looks for due retries; new jobs wake it at once (PUSH_POLL_MS). */
@@ -90,6 +94,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     demoData: boolSetting(env, 'DEMO_DATA', databaseUrl.startsWith('file:')),
     logLevel: env.LOG_LEVEL ?? 'info',
     allowPrivateNetwork: boolSetting(env, 'ALLOW_PRIVATE_NETWORK', false),
+    maxConnections: intSetting(env, 'MAX_CONNECTIONS', 1024, 1, 1_000_000),
+    trustProxy: trustProxySetting(env.TRUST_PROXY),
     sandbox: boolSetting(env, 'SANDBOX', false),
     worker: boolSetting(env, 'WORKER', true),
     pushLeaseSeconds: intSetting(env, 'PUSH_LEASE_SECONDS', 60, 1, 3600),
@@ -134,13 +140,26 @@ function urlSetting(env: Env, name: string, fallback: string): string {
 }
 
 function checkedAdminToken(token: string): string {
-  if (token.length < 16) throw new ConfigError('ADMIN_TOKEN must be at least 16 characters');
+  // Guessable tokens are the one way in for an attacker; 32 characters is what we generate.
+  if (token.length < 32) throw new ConfigError('ADMIN_TOKEN must be at least 32 characters (unset it to have one generated)');
   return token;
 }
 
 function checkedSessionSecret(secret: string): string {
   if (secret.length < 32) throw new ConfigError('SESSION_SECRET must be at least 32 characters');
   return secret;
+}
+
+/** '' or false: trust no proxy; true: any; a number: that many hops; else addresses or CIDRs. */
+function trustProxySetting(raw: string | undefined): boolean | number | string[] {
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const list = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (list.some((s) => !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(s) && !['loopback', 'linklocal', 'uniquelocal'].includes(s))) {
+    throw new ConfigError(`TRUST_PROXY must be true, false, a hop count, or proxy addresses/CIDRs separated by commas, got "${raw}"`);
+  }
+  return list;
 }
 
 function intSetting(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -3,6 +3,7 @@ import { EventPage } from './pages/EventPage.tsx';
 import { MePage } from './pages/MePage.tsx';
 import { OrganizerPage } from './pages/OrganizerPage.tsx';
 import { Link, usePath } from './router.tsx';
+import { NotFound } from './components/PageState.tsx';
 
 export function App() {
   const path = usePath();
@@ -16,7 +17,7 @@ export function App() {
   ) : path === '/' ? (
     <HomePage />
   ) : (
-    <p role="alert">There is no such page.</p>
+    <NotFound />
   );
   const current = (href: string) => ((href === '/' ? path === '/' : path.startsWith(href)) ? 'page' : undefined);
   return (

@@ -18,6 +18,8 @@ export interface EventJson {
   createdAt: string;
   updatedAt: string;
   cancelledAt: string | null;
+  /** The organizer's note to attendees when cancelling. */
+  cancelNote: string | null;
   startsAt: string;
   endsAt: string;
   icsUrl: string;
@@ -60,6 +62,8 @@ export interface MeJson {
 export interface ConnectionJson {
   id: string;
   kind: string;
+  /** What the person calls it: Google, Fastmail, iCloud, Nextcloud… */
+  service: string;
   mode: string;
   status: string;
   statusReason: string | null;

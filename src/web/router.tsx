@@ -6,10 +6,25 @@ import type { ComponentChildren } from 'preact';
 
 const listeners = new Set<() => void>();
 
-export function navigate(to: string): void {
+export function navigate(to: string, options: { keepScroll?: boolean } = {}): void {
   history.pushState(null, '', to);
   listeners.forEach((l) => l());
-  window.scrollTo(0, 0);
+  if (!options.keepScroll) window.scrollTo(0, 0);
+}
+
+/** The query string as it is now; re-renders on navigation and on back/forward. */
+export function useSearch(): URLSearchParams {
+  const [search, setSearch] = useState(location.search);
+  useEffect(() => {
+    const update = () => setSearch(location.search);
+    listeners.add(update);
+    window.addEventListener('popstate', update);
+    return () => {
+      listeners.delete(update);
+      window.removeEventListener('popstate', update);
+    };
+  }, []);
+  return new URLSearchParams(search);
 }
 
 export function usePath(): string {

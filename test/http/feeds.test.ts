@@ -130,7 +130,7 @@ for (const engine of testEngines) {
 
     it('renders each feed version once, and a 304 renders nothing', async () => {
       const renders = async () => {
-        const text = (await get('/metrics')).body;
+        const text = (await get('/metrics', t.auth)).body;
         return Number(/^feed_render_seconds_count (\d+)/m.exec(text)?.[1] ?? 0);
       };
       const first = await get('/feeds/all.ics');
@@ -139,7 +139,7 @@ for (const engine of testEngines) {
       await get('/feeds/all.ics', { 'accept-encoding': 'br' });
       await get('/feeds/all.ics', { 'if-none-match': String(first.headers.etag) });
       assert.equal(await renders(), before);
-      const metrics = (await get('/metrics')).body;
+      const metrics = (await get('/metrics', t.auth)).body;
       assert.match(metrics, /feed_responses_total\{feed="all",status="304"\} [1-9]/);
       assert.match(metrics, /feed_not_modified_ratio 0\.\d+/);
       assert.match(metrics, /http_requests_total\{route="\/feeds\/all.ics",method="GET",status="200"\} [1-9]/);

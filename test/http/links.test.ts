@@ -55,7 +55,7 @@ for (const engine of testEngines) {
       assert.match(String(go.headers.location), /^https:\/\/calendar\.google\.com\/calendar\/render\?action=TEMPLATE&/);
       const ics = await t.app.inject(`/go/ics/events/${event.id}`);
       assert.equal(ics.headers.location, `https://cal.example.test/events/${event.slug}.ics`);
-      const metrics = (await t.app.inject('/metrics')).body;
+      const metrics = (await t.app.inject({ url: '/metrics', headers: t.auth })).body;
       assert.match(metrics, /calendar_adds_total\{target="google"\} 1/);
       assert.equal((await t.app.inject(`/go/myspace/events/${event.id}`)).statusCode, 404);
       assert.equal((await t.app.inject('/go/google/events/nope')).statusCode, 404);

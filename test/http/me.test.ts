@@ -40,7 +40,7 @@ for (const engine of testEngines) {
       const res = await t.app.inject('/api/v1/me');
       assert.equal(res.statusCode, 200);
       const setCookie = String(res.headers['set-cookie']);
-      assert.match(setCookie, /^cc_session=[^;]+\.[^;]+;/, 'value and signature');
+      assert.match(setCookie, /^__Host-cc_session=[^;]+\.[^;]+;/, 'value and signature, a __Host- cookie on https');
       assert.match(setCookie, /HttpOnly/);
       assert.match(setCookie, /SameSite=Lax/);
       assert.equal(res.headers['cache-control'], 'private, no-store');

@@ -50,6 +50,17 @@ for (const engine of testEngines) {
       assert.ok(next.some((j) => j.payload === 'a2'), 'then the next job of that key');
     });
 
+    it('completes many jobs in one statement, only those this worker still holds', async () => {
+      await outbox.enqueue(database.db, ['m1', 'm2', 'm3'].map((p) => ({ kind: 'push', payload: p, orderingKey: `conn:m:${p}` })), NOW);
+      const mine = (await outbox.claim('wm', NOW, 30_000, 50)).filter((j) => j.orderingKey.startsWith('conn:m:'));
+      assert.equal(mine.length, 3);
+      // The lease on m3 ran out and another worker took it over: it is no longer ours to finish.
+      await database.db.updateTable('outbox_jobs').set({ lease_owner: 'other' }).where('id', '=', mine[2]!.id).execute();
+      assert.equal(await outbox.completeMany(mine.map((j) => j.id), 'wm'), 2);
+      assert.deepEqual((await outbox.jobs('conn:m:')).map((j) => j.id), [mine[2]!.id]);
+      assert.equal(await outbox.completeMany([], 'wm'), 0);
+    });
+
     it('reschedules, parks a connection’s jobs, releases them, and keeps dead letters with their reason', async () => {
       await outbox.enqueue(database.db, [{ kind: 'push', payload: 'x', orderingKey: 'conn:p_1:e' }, { kind: 'push', payload: 'y', orderingKey: 'conn:pX1:e' }], NOW);
       const [x] = (await outbox.claim('w', NOW, 30_000, 50)).filter((j) => j.payload === 'x');

@@ -56,6 +56,18 @@ for (const engine of testEngines) {
       await release();
     });
 
+    it('reserves start times together with slots (one statement on PostgreSQL), and frees the slot of a request that gives up', async () => {
+      const waits: number[] = [];
+      const g = gate({ clock: () => 1_900_000_000_000, sleep: async (ms) => void waits.push(ms), maxWaitMs: 250 });
+      const limits = { concurrent: 4, minIntervalMs: 100 };
+      const results = await Promise.allSettled(Array.from({ length: 4 }, () => g.enter('conn-both', limits)));
+      assert.deepEqual(waits.sort((a, b) => a - b), [100, 200], 'one starts now, the next ones 100 ms apart');
+      assert.equal(results.filter((r) => r.status === 'rejected' && r.reason instanceof GateBusyError).length, 1, 'the one that would wait 300 ms gives up');
+      // Three slots held, the fourth given back: exactly one more request gets in.
+      const held = await database.db.selectFrom('request_slots').select('slot').where('connection_id', '=', 'conn-both').where('holder', 'is not', null).execute();
+      assert.equal(held.length, 3);
+    });
+
     it('spaces request starts evenly and gives up on a wait longer than allowed', async () => {
       const waits: number[] = [];
       const g = gate({ clock: () => 1_900_000_000_000, sleep: async (ms) => void waits.push(ms), maxWaitMs: 350 });

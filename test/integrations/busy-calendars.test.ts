@@ -99,8 +99,8 @@ for (const engine of testEngines) {
     it('says “couldn’t check” when freeBusy answers errors for a calendar, and offers no free evenings', async () => {
       google.freeBusyFailures.set(familyId, 'internalError');
       try {
-        // Another range than before: the earlier answer is cached for a few minutes.
-        const body = await conflicts('2026-11-02T00:00:00Z', '2026-11-05T12:00:00Z');
+        // Other days than before: the earlier answer (whole UTC days) is cached for a few minutes.
+        const body = await conflicts('2026-11-01T12:00:00Z', '2026-11-05T12:00:00Z');
         assert.equal(body.checked[0]!.status, 'unavailable');
         assert.match(body.checked[0]!.reason!, /couldn't check.*internal error/i);
         assert.equal(body.freeEvenings, null, 'an uncomputed calendar is not free');
@@ -111,7 +111,7 @@ for (const engine of testEngines) {
 
     it('checks only the primary calendar of a connection without the calendar-list scope, and says so', async () => {
       await t.database.db.updateTable('connections').set({ scope: FREEBUSY_ONLY }).where('id', '=', connectionId).execute();
-      const body = await conflicts('2026-11-02T00:00:00Z', '2026-11-05T18:00:00Z');
+      const body = await conflicts('2026-11-02T00:00:00Z', '2026-11-06T18:00:00Z'); // other days: not cached
       assert.deepEqual(titles(body), ['primary clash'], 'the Family calendar cannot be listed');
       assert.equal(body.checked[0]!.status, 'ok');
       assert.equal(body.checked[0]!.note, 'Only your main Google calendar was checked: reconnect Google to let Calendar Club see your other calendars.');

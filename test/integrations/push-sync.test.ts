@@ -88,7 +88,7 @@ for (const engine of testEngines) {
       assert.equal(google.inserts.get(copyOf('Market')!.id), 1);
       const counts = (await t.app.inject({ url: `/api/v1/events/${e.id}/sync`, headers: t.auth })).json();
       assert.deepEqual(counts, { synced: 1, pending: 0, failed: 0, failures: [] });
-      const metrics = (await t.app.inject('/metrics')).body;
+      const metrics = (await t.app.inject({ url: '/metrics', headers: t.auth })).body;
       assert.match(metrics, /push_jobs_total\{kind="push-event",outcome="retry"\} [1-9]/);
       assert.match(metrics, /push_jobs_total\{kind="push-event",outcome="created"\} [1-9]/);
       assert.match(metrics, /push_latency_seconds_count [1-9]/);

@@ -50,19 +50,29 @@ describe('connecting calendars in Chromium', { skip: browserSkip() || radicale.s
     const p = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
     await p.goto(`${t.baseUrl}/me`);
     await p.getByText(/Local sandbox: Google and Microsoft here are emulators/).waitFor();
+    // One entry that opens to the choices; no CalDAV form until a CalDAV service is chosen.
+    const entry = p.getByRole('button', { name: 'Connect a calendar' });
+    assert.equal(await entry.getAttribute('aria-expanded'), 'false');
+    assert.equal(await p.getByLabel('App password').count(), 0);
+    await entry.click();
     await p.getByText('Microsoft is not set up on this server.').waitFor();
+    assert.equal(await p.getByLabel('App password').count(), 0, 'the CalDAV form stays collapsed until chosen');
     await p.getByRole('link', { name: 'Connect Google (add my saved events)' }).click();
     await p.getByText(/Local sandbox:/).waitFor();
     assert.ok(p.url().startsWith(google.url), 'on the emulator’s consent page');
     await p.getByRole('button', { name: 'Allow' }).click();
     await p.waitForURL(/\/me\?connected=/);
+    await p.getByText('Google connected.').waitFor();
     const connection = p.locator('.connection').filter({ hasText: 'Google' });
     await connection.getByText('(nina@gmail.test)').waitFor();
     await connection.getByText('Active').waitFor();
     // The calendar saved events go to (the busy-times checkboxes below name it too).
     await connection.locator('strong').getByText('Calendar Club', { exact: true }).waitFor();
 
+    await p.getByRole('button', { name: 'Connect a calendar' }).click();
     await p.getByRole('button', { name: 'Fastmail' }).click();
+    // The preset's server URL arrives with the presets list.
+    await p.waitForFunction(() => (document.getElementById('caldav-url') as HTMLInputElement | null)?.value !== '');
     assert.equal(await p.getByLabel('Server URL').inputValue(), 'https://caldav.fastmail.com/dav/');
     await p.getByLabel('Server URL').fill(dav.url);
     await p.getByLabel('Username').fill(dav.username);
@@ -71,7 +81,10 @@ describe('connecting calendars in Chromium', { skip: browserSkip() || radicale.s
     await p.getByText(/did not accept that username and app password/).waitFor();
     await p.getByLabel('App password').fill(dav.password);
     await p.getByRole('button', { name: 'Connect', exact: true }).click();
-    await p.locator('.connection').filter({ hasText: 'CalDAV' }).getByText('(nina)').waitFor();
+    await p.locator('.connection').filter({ hasText: 'CalDAV (127.0.0.1)' }).getByText('(nina)').waitFor();
+    await p.getByText('CalDAV (127.0.0.1) connected.').waitFor();
+    // Cleared after success: the form (and the app password in it) is gone.
+    assert.equal(await p.getByLabel('App password').count(), 0);
     await p.screenshot({ path: path.join(shots, 'connections.png'), fullPage: true });
     assert.equal((await t.database.db.selectFrom('connections').selectAll().execute()).length, 2);
 
@@ -88,6 +101,23 @@ describe('connecting calendars in Chromium', { skip: browserSkip() || radicale.s
     await p.getByText('your CalDAV calendar: synced').waitFor();
     assert.ok([...google.events.values()].some((e) => e.summary === 'Kept in sync' && e.status === 'confirmed'));
     await p.screenshot({ path: path.join(shots, 'event-kept-in-sync.png') });
+
+    // Labelled by the service it is (here: the server moved to Fastmail's host), and never
+    // "Active" while every copy to it fails to reach the server.
+    const caldav = await t.database.db.selectFrom('connections').select('id').where('kind', '=', 'caldav').executeTakeFirstOrThrow();
+    await t.database.db.updateTable('connections').set({ server_url: 'https://caldav.fastmail.com/dav/' }).where('id', '=', caldav.id).execute();
+    await t.database.db.updateTable('pushed_copies').set({ state: 'failed', last_error: 'the server did not answer' }).where('connection_id', '=', caldav.id).execute();
+    await p.goto(`${t.baseUrl}/me`);
+    const fastmail = p.locator('.connection').filter({ hasText: 'Fastmail' });
+    await fastmail.getByText('Not reaching Fastmail').waitFor();
+    assert.equal(await fastmail.getByText('Active', { exact: true }).count(), 0);
+    await p.locator('.connection').filter({ hasText: 'Google' }).getByText('Active', { exact: true }).waitFor();
+    // Disconnecting asks first and says what happens to the copies already there.
+    await fastmail.getByRole('button', { name: /^Disconnect Fastmail/ }).click();
+    await p.getByRole('dialog', { name: 'Disconnect Fastmail?' }).getByText(/no longer updated/).waitFor();
+    await p.screenshot({ path: path.join(shots, 'connections-failing.png'), fullPage: true });
+    await p.getByRole('dialog').getByRole('button', { name: 'Disconnect', exact: true }).click();
+    await p.getByText('Fastmail disconnected; its sign-in is deleted.').waitFor();
     await p.close();
   });
 });

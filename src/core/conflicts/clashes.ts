@@ -19,6 +19,9 @@ export interface Clash {
   /** The overlapping part. */
   start: number;
   end: number;
+  /** The busy block itself, which is what the person recognises ("busy 7:00–8:30 PM"). */
+  busyStart: number;
+  busyEnd: number;
 }
 
 export const overlaps = (a: Interval, b: Interval): boolean => a.start < b.end && b.start < a.end;
@@ -41,7 +44,7 @@ export function findClashes(events: ({ id: string } & Interval)[], busy: BusyBlo
   const clashes: Clash[] = [];
   for (const e of events) {
     for (const b of busy) {
-      if (overlaps(e, b)) clashes.push({ eventId: e.id, connectionId: b.connectionId, start: Math.max(e.start, b.start), end: Math.min(e.end, b.end) });
+      if (overlaps(e, b)) clashes.push({ eventId: e.id, connectionId: b.connectionId, start: Math.max(e.start, b.start), end: Math.min(e.end, b.end), busyStart: b.start, busyEnd: b.end });
     }
   }
   return clashes;

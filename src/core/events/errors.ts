@@ -13,3 +13,8 @@ export class EventValidationError extends Error {
     this.errors = errors;
   }
 }
+
+/** Restoring an event that is not cancelled: nothing to undo (HTTP 409). */
+export class EventNotCancelledError extends Error {
+  readonly code = 'not_cancelled';
+}

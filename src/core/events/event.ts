@@ -1,3 +1,5 @@
+import type { OccurrenceOverride } from '../recurrence/occurrences.ts';
+
 // The event as the domain sees it. Times are wall-clock values in `timezone`; the UTC instants
 // are derived once (on write) so that feeds can window and sort without tz arithmetic.
 
@@ -18,6 +20,8 @@ export interface EventFields {
   timezone: string;
   allDay: boolean;
   status: EventStatus;
+  /** RFC 5545 RECUR value (no `RRULE:` prefix) for a series; null or absent for a one-off event. */
+  rrule?: string | null;
 }
 
 /** A stored event: the organizer's fields plus what the server owns. */
@@ -31,8 +35,14 @@ export interface CalendarEvent extends EventFields {
   /** Epoch milliseconds of the last change in the store; DTSTAMP and LAST-MODIFIED. */
   updatedAt: number;
   cancelledAt: number | null;
+  /** What the organizer told attendees when cancelling; null when none or not cancelled. */
+  cancelNote?: string | null;
   startUtc: number;
   endUtc: number;
+  /** End of the last occurrence (endUtc for a one-off event): windows test [startUtc, this). */
+  rangeEndUtc?: number;
+  /** A series' changed and cancelled occurrences, ordered by name. */
+  overrides?: readonly OccurrenceOverride[];
 }
 
 /** Fields whose change is a significant revision: SEQUENCE goes up by one (PRODUCT.md). */

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SEQUENCED_FIELDS, type CalendarEvent, type EventFields } from './event.ts';
-import { EventValidationError } from './errors.ts';
+import { EventNotCancelledError, EventValidationError } from './errors.ts';
 import { normalizeEventFields } from './validation.ts';
 import { slugify } from './slug.ts';
+import { seriesAfterPatch } from '../recurrence/overrides.ts';
 
 export type NewEventInput = Pick<EventFields, 'title' | 'start' | 'end' | 'timezone'> & Partial<EventFields>;
 export type EventPatch = Partial<EventFields>;
@@ -43,8 +44,12 @@ export function createEvent(input: NewEventInput, uidDomain: string, now: number
     createdAt: now,
     updatedAt: now,
     cancelledAt: null,
+    cancelNote: null,
     startUtc: result.ok.startUtc,
     endUtc: result.ok.endUtc,
+    rangeEndUtc: result.ok.rangeEndUtc,
+    // A series carries its exceptions (none yet); a one-off event has none to carry.
+    ...(result.ok.fields.rrule ? { overrides: [] } : {}),
   };
 }
 
@@ -63,11 +68,13 @@ export function applyEventPatch(current: CalendarEvent, patch: EventPatch, now: 
   const result = normalizeEventFields(merged);
   if ('errors' in result) throw new EventValidationError(result.errors);
   const next = result.ok.fields;
+  const before = pickFields(current);
   const changed = (Object.keys(next) as (keyof EventFields)[]).filter(
-    (key) => JSON.stringify(next[key]) !== JSON.stringify(current[key]),
+    (key) => JSON.stringify(next[key] ?? null) !== JSON.stringify(before[key] ?? null),
   );
   if (changed.length === 0) return { event: current, changed };
-  const sequenced = changed.some((key) => (SEQUENCED_FIELDS as readonly string[]).includes(key));
+  // A new rule is a new set of dates: as significant as a new start (PRODUCT.md "Recurrence").
+  const sequenced = changed.some((key) => (SEQUENCED_FIELDS as readonly string[]).includes(key) || key === 'rrule');
   let cancelledAt = current.cancelledAt;
   if (changed.includes('status')) cancelledAt = next.status === 'cancelled' ? now : null;
   return {
@@ -76,24 +83,46 @@ export function applyEventPatch(current: CalendarEvent, patch: EventPatch, now: 
       ...current,
       ...next,
       sequence: sequenced ? current.sequence + 1 : current.sequence,
-      updatedAt: Math.max(now, current.updatedAt + 1),
+      updatedAt: nextChangeAt(current.updatedAt, now),
       cancelledAt,
       startUtc: result.ok.startUtc,
       endUtc: result.ok.endUtc,
+      ...seriesAfterPatch(current, next, result.ok),
     },
   };
 }
 
-/** Cancelling keeps the event (STATUS:CANCELLED, SEQUENCE+1) so subscribers see it go. */
-export function cancelEvent(current: CalendarEvent, now: number): EventChange {
-  return applyEventPatch(current, { status: 'cancelled' }, now);
+/**
+ * Cancelling keeps the event (STATUS:CANCELLED, SEQUENCE+1) so subscribers see it go. The note
+ * to attendees rides along; cancelling twice changes nothing.
+ */
+export function cancelEvent(current: CalendarEvent, now: number, note: string | null = null): EventChange {
+  const change = applyEventPatch(current, { status: 'cancelled' }, now);
+  if (change.changed.length === 0) return change;
+  return { ...change, event: { ...change.event, cancelNote: note?.trim() || null } };
+}
+
+/** Undoing a cancel: confirmed again, SEQUENCE+1 (status is sequenced), the note gone. */
+export function restoreEvent(current: CalendarEvent, now: number): EventChange {
+  if (current.status !== 'cancelled') throw new EventNotCancelledError(`event "${current.id}" is not cancelled`);
+  const change = applyEventPatch(current, { status: 'confirmed' }, now);
+  return { ...change, event: { ...change.event, cancelNote: null } };
 }
 
 function pickFields(e: CalendarEvent): EventFields {
   const { title, description, location, url, categories, start, end, timezone, allDay, status } = e;
-  return { title, description, location, url, categories, start, end, timezone, allDay, status };
+  return { title, description, location, url, categories, start, end, timezone, allDay, status, rrule: e.rrule ?? null };
 }
 
 function withoutUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * When a change made at `now` is stamped: never earlier than the last one, and in a later
+ * whole second, because DTSTAMP and Last-Modified travel in whole seconds and a same-second
+ * edit would otherwise be invisible to If-Modified-Since pollers.
+ */
+export function nextChangeAt(previous: number, now: number): number {
+  return Math.max(now, Math.floor(previous / 1000) * 1000 + 1000);
 }

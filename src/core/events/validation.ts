@@ -2,6 +2,9 @@ import { FIELD_LIMITS, type EventFields } from './event.ts';
 import type { FieldError } from './errors.ts';
 import { slugify } from './slug.ts';
 import { canonicalTzid } from '../ics/vtimezone.ts';
+import { checkRule, type CheckedRule } from '../recurrence/check.ts';
+import type { SeriesTiming } from '../recurrence/series.ts';
+import { gapMessage } from '../time/gaps.ts';
 import {
   addDays,
   formatLocalDate,
@@ -23,6 +26,8 @@ export interface NormalizedEvent {
   fields: EventFields;
   startUtc: number;
   endUtc: number;
+  /** End of the last occurrence of a series; endUtc for a one-off event. */
+  rangeEndUtc: number;
 }
 
 /** Checks every domain rule on a complete set of fields and returns them normalized. */
@@ -43,6 +48,8 @@ export function normalizeEventFields(input: EventFields): { ok: NormalizedEvent 
   }
   const times = timezone === null ? null : normalizeTimes({ ...input, timezone }, errors);
   if (errors.length > 0 || !times) return { errors };
+  const series = checkSeries(input.rrule ?? null, { ...input, timezone: timezone!, ...times }, errors);
+  if (errors.length > 0) return { errors };
   return {
     ok: {
       fields: {
@@ -54,11 +61,23 @@ export function normalizeEventFields(input: EventFields): { ok: NormalizedEvent 
         timezone: timezone!,
         start: times.start,
         end: times.end,
+        rrule: series?.rrule ?? null,
       },
       startUtc: times.startUtc,
       endUtc: times.endUtc,
+      rangeEndUtc: series?.lastEndUtc ?? times.endUtc,
     },
   };
+}
+
+function checkSeries(rrule: string | null, timing: SeriesTiming, errors: FieldError[]): CheckedRule | null {
+  if (rrule === null) return null;
+  const result = checkRule(rrule, timing);
+  if ('error' in result) {
+    errors.push({ field: 'rrule', message: result.error });
+    return null;
+  }
+  return result.ok;
 }
 
 function checkText(errors: FieldError[], field: string, value: string | null, max: number, forbidden: RegExp): void {
@@ -126,6 +145,11 @@ function normalizeTimes(input: EventFields, errors: FieldError[]) {
   if (!start || !end) return null;
   const startUtc = zonedToUtcMs(start, input.timezone);
   const endUtc = zonedToUtcMs(end, input.timezone);
+  const startGap = gapMessage(start, startUtc, input.timezone);
+  const endGap = gapMessage(end, endUtc, input.timezone);
+  if (startGap) errors.push({ field: 'start', message: startGap });
+  if (endGap) errors.push({ field: 'end', message: endGap });
+  if (startGap || endGap) return null;
   if (endUtc <= startUtc) {
     errors.push({ field: 'end', message: 'must be after start' });
     return null;

@@ -1,13 +1,16 @@
 import type { CalendarEvent } from '../events/event.ts';
 import { CRLF, escapeText, foldLine } from './text.ts';
 import { dateValue, localDateTimeValue, utcDateTime } from './datetime.ts';
-import { isUtcZone, vtimezoneFor } from './vtimezone.ts';
+import { isUtcZone, tzidParam, vtimezoneFor, yearsCovering, type YearRange } from './vtimezone.ts';
+import { recurrenceIdLine, recurrenceLines, type StartForm } from './series.ts';
+import { isSeries, occurrenceNamed, resolve } from '../recurrence/occurrences.ts';
+import { isRepeatedWallTime } from '../time/transitions.ts';
 
 /**
  * Bump when the rendered bytes change for the same stored data (new property, new format):
  * it is part of every feed's ETag, so clients refetch after a deploy that changes output.
  */
-export const RENDERER_VERSION = 1;
+export const RENDERER_VERSION = 2;
 
 export interface CalendarMeta {
   /** PRODID, e.g. `-//Calendar Club//Calendar Club 1.0//EN`. */
@@ -56,24 +59,32 @@ function calendarHead(meta: CalendarMeta, events: readonly CalendarEvent[]): str
     const duration = `PT${Math.max(1, Math.round(meta.refreshMinutes))}M`;
     out += 'REFRESH-INTERVAL;VALUE=DURATION:' + duration + CRLF + 'X-PUBLISHED-TTL:' + duration + CRLF;
   }
-  for (const tzid of usedTzids(events)) out += vtimezoneFor(tzid)!.lines.join(CRLF) + CRLF;
+  for (const [tzid, range] of usedTzids(events)) out += vtimezoneFor(tzid, range)!.lines.join(CRLF) + CRLF;
   return out;
 }
 
-/** Every TZID the events reference, sorted so that the output is deterministic. */
-function usedTzids(events: readonly CalendarEvent[]): string[] {
-  const seen = new Set<string>();
-  const zones = new Set<string>();
+/**
+ * Every TZID the events reference, sorted so that the output is deterministic, with the years
+ * its block must cover (from the first start to the last end of the events in that zone).
+ */
+function usedTzids(events: readonly CalendarEvent[]): [string, YearRange][] {
+  const spans = new Map<string, { from: number; to: number }>();
   for (const e of events) {
-    if (e.allDay || seen.has(e.timezone)) continue;
-    seen.add(e.timezone);
-    const block = vtimezoneFor(e.timezone);
-    if (block && !isUtcZone(block.tzid)) zones.add(block.tzid);
+    if (e.allDay) continue;
+    const zone = tzidParam(e.timezone);
+    if (!zone || isUtcZone(zone.tzid)) continue;
+    const end = e.rangeEndUtc ?? e.endUtc;
+    const span = spans.get(zone.tzid);
+    if (!span) spans.set(zone.tzid, { from: e.startUtc, to: end });
+    else {
+      span.from = Math.min(span.from, e.startUtc);
+      span.to = Math.max(span.to, end);
+    }
   }
-  return [...zones].sort();
+  return [...spans.keys()].sort().map((tzid) => [tzid, yearsCovering(spans.get(tzid)!.from, spans.get(tzid)!.to)]);
 }
 
-function renderEvent(e: CalendarEvent): string {
+function renderEvent(e: CalendarEvent, recurrenceId = ''): string {
   const stamp = utcDateTime(e.updatedAt);
   let out =
     'BEGIN:VEVENT' + CRLF +
@@ -81,18 +92,28 @@ function renderEvent(e: CalendarEvent): string {
     'DTSTAMP:' + stamp + CRLF +
     'CREATED:' + utcDateTime(e.createdAt) + CRLF +
     'LAST-MODIFIED:' + stamp + CRLF +
-    'SEQUENCE:' + e.sequence + CRLF;
+    'SEQUENCE:' + e.sequence + CRLF +
+    recurrenceId;
+  const series = isSeries(e);
+  let form: StartForm = { kind: 'date' };
   if (e.allDay) {
     out += 'DTSTART;VALUE=DATE:' + dateValue(e.start) + CRLF + 'DTEND;VALUE=DATE:' + dateValue(e.end) + CRLF;
   } else {
-    const zone = vtimezoneFor(e.timezone);
-    if (!zone || isUtcZone(zone.tzid)) {
+    const zone = tzidParam(e.timezone);
+    // A one-off event at a repeated local time (autumn change) goes out in UTC: khal and
+    // libical read such a TZID time as its second instant, we and RFC 5545 as the first. A
+    // series keeps its TZID, which is what makes its occurrences follow the wall clock.
+    const repeated = !series && (isRepeatedWallTime(e.startUtc, e.timezone) || isRepeatedWallTime(e.endUtc, e.timezone));
+    if (!zone || isUtcZone(zone.tzid) || repeated) {
+      form = { kind: 'utc' };
       out += 'DTSTART:' + utcDateTime(e.startUtc) + CRLF + 'DTEND:' + utcDateTime(e.endUtc) + CRLF;
     } else {
       const tz = zone.param;
+      form = { kind: 'tzid', param: tz };
       out += 'DTSTART' + tz + localDateTimeValue(e.start) + CRLF + 'DTEND' + tz + localDateTimeValue(e.end) + CRLF;
     }
   }
+  if (series) out += recurrenceLines(e, form);
   out += foldLine('SUMMARY:' + escapeText(e.title)) + CRLF;
   const description = descriptionWithLink(e);
   if (description) out += foldLine('DESCRIPTION:' + escapeText(description)) + CRLF;
@@ -101,6 +122,33 @@ function renderEvent(e: CalendarEvent): string {
   if (e.categories.length > 0) out += foldLine('CATEGORIES:' + e.categories.map(escapeText).join(',')) + CRLF;
   // All-day items (festivals, deadlines) should not block a whole day in free/busy.
   out += 'STATUS:' + STATUS[e.status] + CRLF + (e.allDay ? 'TRANSP:TRANSPARENT' : 'TRANSP:OPAQUE') + CRLF + 'END:VEVENT' + CRLF;
+  if (series) out += renderChangedOccurrences(e, form);
+  return out;
+}
+
+/** One VEVENT per changed (not cancelled) occurrence: same UID, RECURRENCE-ID, its own SEQUENCE. */
+function renderChangedOccurrences(e: CalendarEvent, form: StartForm): string {
+  const changed = (e.overrides ?? []).filter((o) => !o.cancelled);
+  if (changed.length === 0) return '';
+  let out = '';
+  for (const override of changed) {
+    const o = resolve(e, occurrenceNamed(e, override.occurrence), override);
+    const instance: CalendarEvent = {
+      ...e,
+      title: o.title,
+      description: o.description,
+      location: o.location,
+      start: o.start,
+      end: o.end,
+      startUtc: o.startUtc,
+      endUtc: o.endUtc,
+      sequence: override.sequence,
+      updatedAt: override.updatedAt,
+      rrule: null,
+      overrides: [],
+    };
+    out += renderEvent(instance, recurrenceIdLine(e, override.occurrence, form));
+  }
   return out;
 }
 

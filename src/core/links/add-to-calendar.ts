@@ -14,6 +14,7 @@
 import type { CalendarEvent } from '../events/event.ts';
 import { addDays, formatLocalDate, parseLocalDate, utcToZoned, type LocalDateTime } from '../time/local-time.ts';
 import { fitUrl, withQuery, type LinkText } from './url.ts';
+import type { Device } from './subscribe.ts';
 
 export const ADD_TARGETS = ['google', 'outlook', 'office365', 'yahoo', 'ics'] as const;
 export type AddTarget = (typeof ADD_TARGETS)[number];
@@ -65,6 +66,22 @@ export function addToCalendarUrl(target: AddTarget, event: CalendarEvent, ctx: A
 /** One link per target, in ADD_TARGETS order. Cancelled events get links too: callers decide. */
 export function addToCalendarLinks(event: CalendarEvent, ctx: AddLinkContext): AddLink[] {
   return ADD_TARGETS.map((target) => ({ target, label: LABELS[target], url: addToCalendarUrl(target, event, ctx) }));
+}
+
+// The calendar a person on that device most likely uses comes first, as the subscribe options
+// do: Apple Calendar (the .ics) on iPhone and Mac, Outlook on Windows. Nothing is ever hidden.
+const ADD_ORDER: Record<Device, readonly AddTarget[]> = {
+  ios: ['ics', 'google', 'outlook', 'office365', 'yahoo'],
+  mac: ['ics', 'google', 'outlook', 'office365', 'yahoo'],
+  android: ADD_TARGETS,
+  windows: ['outlook', 'office365', 'google', 'yahoo', 'ics'],
+  other: ADD_TARGETS,
+};
+
+/** The links reordered for `device`. */
+export function orderAddLinks<T extends { target: AddTarget }>(links: readonly T[], device: Device): T[] {
+  const order = ADD_ORDER[device];
+  return [...links].sort((a, b) => order.indexOf(a.target) - order.indexOf(b.target));
 }
 
 function unknownTarget(target: never): never {

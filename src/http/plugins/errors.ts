@@ -12,6 +12,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   not_found: 404, // app/errors.ts NotFoundError
   connect_failed: 422, // app/connections.ts ConnectError
   event_cancelled: 409, // app/visitors.ts EventCancelledError
+  not_cancelled: 409, // core/events/errors.ts EventNotCancelledError (restore)
   invalid_choice: 400, // app/busy-calendars.ts BusyCalendarChoiceError
 };
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The service's Prometheus metrics; one registry per app so tests can build several apps. */
@@ -90,7 +90,13 @@ export function createMetrics() {
         requests.inc({ route, method: request.method, status: reply.statusCode });
         duration.observe({ route }, reply.elapsedTime / 1000);
       });
-      app.get('/metrics', { schema: { tags: ['operations'] } }, async (_request, reply) =>
+    },
+    /**
+     * `GET /metrics`, behind `guard` (the admin token): the numbers tell an outsider how many
+     * people use which feeds and calendars, and the process's memory and versions.
+     */
+    serve(app: FastifyInstance, guard: preHandlerAsyncHookHandler) {
+      app.get('/metrics', { preHandler: guard, schema: { tags: ['operations'], security: [{ adminToken: [] }] } }, async (_request, reply) =>
         reply.type(registry.contentType).send(await registry.metrics()),
       );
     },

@@ -28,7 +28,7 @@ export async function busyCalendarRoutes(app: FastifyInstance, deps: { conflicts
       },
     },
     async (request, reply) => {
-      const visitorId = await deps.currentVisitor(request, reply);
+      const visitorId = deps.currentVisitor.peek(request, reply);
       reply.header('Cache-Control', 'private, no-store');
       return deps.conflicts.busyCalendars(visitorId, request.params.id);
     },
@@ -49,7 +49,7 @@ export async function busyCalendarRoutes(app: FastifyInstance, deps: { conflicts
       },
     },
     async (request, reply) => {
-      const visitorId = await deps.currentVisitor(request, reply);
+      const visitorId = deps.currentVisitor.peek(request, reply);
       reply.header('Cache-Control', 'private, no-store');
       return deps.conflicts.setBusyCalendars(visitorId, request.params.id, request.body.calendarIds);
     },

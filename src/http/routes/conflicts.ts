@@ -5,10 +5,10 @@ import type { ConflictUseCases } from '../../app/conflicts.ts';
 import type { CurrentVisitor } from '../plugins/session.ts';
 import { problem, sendProblem } from '../problem.ts';
 import { isKnownTimeZone } from '../../core/time/local-time.ts';
+import { parseIsoInstant } from '../../core/time/instant.ts';
 import { busyCalendarRoutes } from './busy-calendars.ts';
 
 const MAX_RANGE_MS = 62 * 86_400_000;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export async function conflictRoutes(app: FastifyInstance, deps: { conflicts: ConflictUseCases; currentVisitor: CurrentVisitor }): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -29,7 +29,7 @@ export async function conflictRoutes(app: FastifyInstance, deps: { conflicts: Co
               Type.Object({
                 eventId: Type.String(),
                 title: Type.String(),
-                clashes: Type.Array(Type.Object({ connectionId: Type.String(), kind: Type.String(), start: Type.String(), end: Type.String() })),
+                clashes: Type.Array(Type.Object({ connectionId: Type.String(), kind: Type.String(), start: Type.String(), end: Type.String(), busyStart: Type.String(), busyEnd: Type.String() })),
               }),
             ),
             checked: Type.Array(
@@ -52,8 +52,8 @@ export async function conflictRoutes(app: FastifyInstance, deps: { conflicts: Co
     },
     async (request, reply) => {
       const { from, to, zone = 'UTC' } = request.query;
-      const fromMs = ISO_INSTANT.test(from) ? Date.parse(from) : NaN;
-      const toMs = ISO_INSTANT.test(to) ? Date.parse(to) : NaN;
+      const fromMs = parseIsoInstant(from) ?? NaN;
+      const toMs = parseIsoInstant(to) ?? NaN;
       const errors = [
         ...(Number.isNaN(fromMs) ? [{ field: 'from', message: 'must be an ISO 8601 instant' }] : []),
         ...(Number.isNaN(toMs) ? [{ field: 'to', message: 'must be an ISO 8601 instant' }] : []),
@@ -61,7 +61,7 @@ export async function conflictRoutes(app: FastifyInstance, deps: { conflicts: Co
         ...(!Number.isNaN(fromMs) && !Number.isNaN(toMs) && (toMs <= fromMs || toMs - fromMs > MAX_RANGE_MS) ? [{ field: 'to', message: 'must be after from, at most 62 days later' }] : []),
       ];
       if (errors.length > 0) return sendProblem(reply, problem(400, 'the range is invalid', errors));
-      const visitorId = await deps.currentVisitor(request, reply);
+      const visitorId = deps.currentVisitor.peek(request, reply);
       reply.header('Cache-Control', 'private, no-store');
       return deps.conflicts.conflicts(visitorId, fromMs, toMs, zone);
     },

@@ -4,7 +4,9 @@ import { Type } from '@sinclair/typebox';
 import { ConnectError, needsMoreScopeToPick, type ConnectionUseCases } from '../../app/connections.ts';
 import type { Connection } from '../../infra/db/connection-repository.ts';
 import type { CurrentVisitor } from '../plugins/session.ts';
-import { CALDAV_PRESETS } from '../../integrations/caldav/index.ts';
+import { CALDAV_PRESETS, caldavServiceName } from '../../integrations/caldav/index.ts';
+import { startedFromAnotherSite } from '../plugins/cross-site.ts';
+import { pagePolicy, sha256Base64 } from '../plugins/security-headers.ts';
 
 export interface ConnectionRoutesDeps {
   connections: ConnectionUseCases;
@@ -17,14 +19,18 @@ const PROVIDER_NAMES = { google: 'Google', microsoft: 'Microsoft', caldav: 'CalD
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+const ERROR_PAGE_STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem}';
+// Its one inline style is allowed by hash; nothing else inline runs or applies.
+const ERROR_PAGE_POLICY = pagePolicy([sha256Base64(ERROR_PAGE_STYLE)]);
+
 /** The browser-facing end of a failed connect: a clear message on a page, a 4xx, nothing stored. */
-function connectErrorPage(reply: FastifyReply, provider: string, message: string) {
+function connectErrorPage(reply: FastifyReply, provider: string, message: string, status = 400) {
   const name = PROVIDER_NAMES[provider as keyof typeof PROVIDER_NAMES] ?? provider;
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Could not connect ${escapeHtml(name)}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem}</style></head>
+<title>Could not connect ${escapeHtml(name)}</title><style>${ERROR_PAGE_STYLE}</style></head>
 <body><main><h1>Could not connect ${escapeHtml(name)}</h1><p role="alert">${escapeHtml(message)}</p>
 <p><a href="/me">Back to my events and connections</a></p></main></body></html>`;
-  return reply.code(400).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(html);
+  return reply.code(status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').header('Content-Security-Policy', ERROR_PAGE_POLICY).send(html);
 }
 
 function describe(c: Connection) {
@@ -35,6 +41,7 @@ function describe(c: Connection) {
   return {
     id: c.id,
     kind: c.kind,
+    service: c.kind === 'caldav' ? caldavServiceName(c.serverUrl) : PROVIDER_NAMES[c.kind],
     mode: c.mode,
     status: c.status,
     statusReason: c.statusReason,
@@ -51,6 +58,7 @@ function describe(c: Connection) {
 const ConnectionJson = Type.Object({
   id: Type.String(),
   kind: Type.String(),
+  service: Type.String({ description: 'What the person calls it: Google, Microsoft, iCloud, Fastmail, Nextcloud or the CalDAV host' }),
   mode: Type.String(),
   status: Type.String({ description: 'active | reconnect_required | error' }),
   statusReason: Type.Union([Type.String(), Type.Null()]),
@@ -81,6 +89,10 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
       },
     },
     async (request, reply) => {
+      // A link on another site must not start a sign-in that lands in this browser's session.
+      if (startedFromAnotherSite(request)) {
+        return connectErrorPage(reply, request.params.provider, 'Connecting a calendar has to start on the Calendar Club page; open “My events” and connect from there.', 403);
+      }
       const visitorId = await deps.currentVisitor(request, reply);
       try {
         const { mode, reconnect, purpose } = request.query;
@@ -99,7 +111,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
     '/connect/:provider/callback',
     { schema: { tags: ['connections'], summary: 'Where the provider sends the person back', params: Type.Object({ provider: Provider }) } },
     async (request, reply) => {
-      const visitorId = await deps.currentVisitor(request, reply);
+      const visitorId = deps.currentVisitor.peek(request, reply);
       const query = new URLSearchParams(request.url.split('?')[1] ?? '');
       try {
         const done = await deps.connections.finishOAuth(visitorId, request.params.provider, query);
@@ -169,7 +181,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
       },
     },
     async (request, reply) => {
-      const visitorId = await deps.currentVisitor(request, reply);
+      const visitorId = deps.currentVisitor.peek(request, reply);
       reply.header('Cache-Control', 'private, no-store');
       const items = (await deps.connections.list(visitorId)).map(describe);
       const providers = deps.connections.providers().map((p) => ({ ...p, connectUrl: `/connect/${p.kind}` }));
@@ -193,7 +205,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
       },
     },
     async (request, reply) => {
-      const visitorId = await deps.currentVisitor(request, reply);
+      const visitorId = deps.currentVisitor.peek(request, reply);
       return { items: await deps.connections.calendars(visitorId, request.params.id) };
     },
   );
@@ -210,7 +222,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
       },
     },
     async (request, reply) => {
-      const visitorId = await deps.currentVisitor(request, reply);
+      const visitorId = deps.currentVisitor.peek(request, reply);
       return describe(await deps.connections.setTargetCalendar(visitorId, request.params.id, request.body.targetCalendarId));
     },
   );
@@ -226,7 +238,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
       },
     },
     async (request, reply) => {
-      const visitorId = await deps.currentVisitor(request, reply);
+      const visitorId = deps.currentVisitor.peek(request, reply);
       await deps.connections.disconnect(visitorId, request.params.id);
       return reply.header('Cache-Control', 'no-store').code(204).send(null);
     },

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { CalendarEvent } from '../../core/events/event.ts';
 import type { EventUseCases } from '../../app/events.ts';
 import { parseLocalDate, zonedToUtcMs } from '../../core/time/local-time.ts';
+import { parseIsoInstant } from '../../core/time/instant.ts';
 import { problem, sendProblem } from '../problem.ts';
 import {
   EventCreateBody,
@@ -40,11 +41,13 @@ export function toEventJson(e: CalendarEvent, publicUrl: string): EventJson {
     end: e.end,
     timezone: e.timezone,
     allDay: e.allDay,
+    rrule: e.rrule ?? null,
     status: e.status,
     sequence: e.sequence,
     createdAt: iso(e.createdAt),
     updatedAt: iso(e.updatedAt),
     cancelledAt: e.cancelledAt === null ? null : iso(e.cancelledAt),
+    cancelNote: e.cancelNote ?? null,
     startsAt: iso(e.startUtc),
     endsAt: iso(e.endUtc),
     icsUrl: `${publicUrl}/events/${encodeURIComponent(e.slug)}.ics`,
@@ -59,9 +62,7 @@ const organizer = { security: [{ adminToken: [] }] };
 function parseInstant(text: string): number | null {
   const date = parseLocalDate(text);
   if (date) return zonedToUtcMs(date, 'UTC');
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return null;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? null : ms;
+  return parseIsoInstant(text);
 }
 
 function encodeCursor(e: CalendarEvent): string {
@@ -178,14 +179,34 @@ export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): 
     '/api/v1/events/:id/cancel',
     {
       preHandler: deps.adminOnly,
+      // The body is optional: a plain POST without one (as clients sent before notes) still cancels.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags: ['events'],
         summary: 'Cancel: the event stays in feeds as STATUS:CANCELLED for the retention period',
         ...organizer,
         params: EventKeyParams,
+        body: Type.Optional(Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000, description: 'Shown to attendees on the event page.' })) }, { additionalProperties: false })),
         response: { 200: EventJson, ...errorResponses },
       },
     },
-    async (request) => json((await deps.events.cancel(request.params.id)).event),
+    async (request) => json((await deps.events.cancel(request.params.id, request.body?.note ?? null)).event),
+  );
+
+  r.post(
+    '/api/v1/events/:id/restore',
+    {
+      preHandler: deps.adminOnly,
+      schema: {
+        tags: ['events'],
+        summary: 'Undo a cancel: confirmed again with SEQUENCE+1, so every feed and calendar gets it back',
+        ...organizer,
+        params: EventKeyParams,
+        response: { 200: EventJson, 409: { $ref: 'Problem#' }, ...errorResponses },
+      },
+    },
+    async (request) => json((await deps.events.restore(request.params.id)).event),
   );
 }

@@ -16,6 +16,8 @@ export interface FeedRoutesDeps {
   feeds: FeedService;
   visitors: VisitorUseCases;
   log: FastifyBaseLogger;
+  /** Counts a guessed (unknown) personal feed token: null, or ms to wait when the client guessed too many. */
+  onUnknownToken?: (request: FastifyRequest) => Promise<number | null>;
   onFeedResponse?: (feedKind: string, status: number) => void;
 }
 
@@ -87,12 +89,20 @@ export async function feedRoutes(app: FastifyInstance, deps: FeedRoutesDeps): Pr
         tags: ['feeds'],
         summary: "A visitor's saved events (secret token URL from POST /api/v1/me/feed-token/rotate)",
         params: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } }, required: ['token'] },
-        response: feedResponses,
+        response: { ...feedResponses, 429: { $ref: 'Problem#' } },
       },
     },
     async (request, reply) => {
       const visitorId = await deps.visitors.visitorForFeedToken(request.params.token);
-      if (!visitorId) return sendProblem(reply.header('Cache-Control', 'no-store'), problem(404, 'no such feed'));
+      if (!visitorId) {
+        reply.header('Cache-Control', 'no-store');
+        const waitMs = await deps.onUnknownToken?.(request);
+        if (waitMs != null) {
+          reply.header('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
+          return sendProblem(reply, problem(429, 'too many unknown feed addresses from this address; try again later'));
+        }
+        return sendProblem(reply, problem(404, 'no such feed'));
+      }
       const result = await serve(request, reply, deps.feeds.refs.personal(visitorId), 'my-events.ics', PERSONAL_FEED_CACHE);
       // Feed health: who fetched and what they got. No IP address, and never in the way of the answer.
       const client = feedClientFromUserAgent(request.headers['user-agent']);

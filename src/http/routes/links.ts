@@ -8,6 +8,7 @@ import {
   addToCalendarLinks,
   addToCalendarUrl,
   deviceFromUserAgent,
+  orderAddLinks,
   subscribeLinks,
   type AddTarget,
 } from '../../core/links/index.ts';
@@ -48,11 +49,12 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRoutesDeps): Pr
       },
     },
     async (request, reply) => {
-      reply.header('Access-Control-Allow-Origin', '*').header('Cache-Control', 'public, max-age=60');
+      // Ordered for the device (Apple first on iPhone and Mac), so caches keep one copy per UA.
+      reply.header('Access-Control-Allow-Origin', '*').header('Cache-Control', 'public, max-age=60').header('Vary', 'User-Agent');
       const event = await deps.events.get(request.params.id);
       return {
         event: { id: event.id, slug: event.slug, title: event.title, status: event.status },
-        add: addToCalendarLinks(event, ctx(event)).map((link) => ({
+        add: orderAddLinks(addToCalendarLinks(event, ctx(event)), deviceFromUserAgent(request.headers['user-agent'])).map((link) => ({
           ...link,
           goUrl: `${deps.publicUrl}/go/${link.target}/events/${encodeURIComponent(event.id)}`,
         })),

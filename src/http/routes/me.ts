@@ -39,7 +39,7 @@ export async function meRoutes(app: FastifyInstance, deps: MeRoutesDeps): Promis
   const noStore = (reply: FastifyReply) => reply.header('Cache-Control', 'private, no-store');
 
   r.get('/api/v1/me', { schema: { tags, summary: 'The visitor: saved events, personal feed, feed health', response: { 200: MeJson } } }, async (request, reply) => {
-    const visitorId = await deps.currentVisitor(request, reply);
+    const visitorId = deps.currentVisitor.peek(request, reply);
     noStore(reply);
     return deps.visitors.summary(visitorId);
   });
@@ -48,7 +48,7 @@ export async function meRoutes(app: FastifyInstance, deps: MeRoutesDeps): Promis
     '/api/v1/me/saved',
     { schema: { tags, summary: "The visitor's saved events", response: { 200: Type.Object({ items: Type.Array(EventJson) }) } } },
     async (request, reply) => {
-      const visitorId = await deps.currentVisitor(request, reply);
+      const visitorId = deps.currentVisitor.peek(request, reply);
       noStore(reply);
       const items = await deps.visitors.saved(visitorId);
       return { items: items.map((e) => toEventJson(e, deps.publicUrl)) };
@@ -77,7 +77,7 @@ export async function meRoutes(app: FastifyInstance, deps: MeRoutesDeps): Promis
     '/api/v1/me/saved/:eventId',
     { schema: { tags, summary: 'Unsave an event', params: EventIdParams, response: { 204: Type.Null(), ...problems } } },
     async (request, reply) => {
-      const visitorId = await deps.currentVisitor(request, reply);
+      const visitorId = deps.currentVisitor.peek(request, reply);
       await deps.visitors.unsave(visitorId, request.params.eventId);
       return noStore(reply).code(204).send();
     },
@@ -88,7 +88,7 @@ export async function meRoutes(app: FastifyInstance, deps: MeRoutesDeps): Promis
     {
       schema: {
         tags,
-        summary: 'New personal feed URL (shown only in this response); the previous one stops working',
+        summary: 'New personal feed URL; the previous one stops working at once (calendars subscribed to it stop updating)',
         response: { 201: Type.Object({ url: Type.String(), webcalUrl: Type.String(), links: FeedLinksJson }) },
       },
     },
@@ -101,11 +101,36 @@ export async function meRoutes(app: FastifyInstance, deps: MeRoutesDeps): Promis
     },
   );
 
+  r.get(
+    '/api/v1/me/feed-token',
+    {
+      schema: {
+        tags,
+        summary: 'The current personal feed URL, shown again at any time; `unrecoverable` for a feed made before tokens were kept sealed',
+        response: {
+          200: Type.Object({
+            state: Type.Union([Type.Literal('none'), Type.Literal('available'), Type.Literal('unrecoverable')]),
+            url: Type.Union([Type.String(), Type.Null()]),
+            links: Type.Union([FeedLinksJson, Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const visitorId = deps.currentVisitor.peek(request, reply);
+      const feed = await deps.visitors.feedToken(visitorId);
+      noStore(reply);
+      if (feed.state !== 'sealed') return { state: feed.state, url: null, links: null };
+      const url = `${deps.publicUrl}/feeds/personal/${feed.token}.ics`;
+      return { state: 'available' as const, url, links: subscribeLinks(url, 'Calendar Club - My events', deviceFromUserAgent(request.headers['user-agent'])) };
+    },
+  );
+
   r.delete(
     '/api/v1/me/feed-token',
     { schema: { tags, summary: 'Revoke the personal feed URL', response: { 204: Type.Null() } } },
     async (request, reply) => {
-      const visitorId = await deps.currentVisitor(request, reply);
+      const visitorId = deps.currentVisitor.peek(request, reply);
       await deps.visitors.revokeFeedToken(visitorId);
       return noStore(reply).code(204).send();
     },

@@ -34,7 +34,7 @@ export async function syncRoutes(app: FastifyInstance, deps: SyncRoutesDeps): Pr
       },
     },
     async (request, reply) => {
-      const visitorId = await deps.currentVisitor(request, reply);
+      const visitorId = deps.currentVisitor.peek(request, reply);
       reply.header('Cache-Control', 'private, no-store');
       return { items: await deps.copies.forVisitor(visitorId) };
     },
@@ -51,7 +51,7 @@ export async function syncRoutes(app: FastifyInstance, deps: SyncRoutesDeps): Pr
       },
     },
     async (request, reply) => {
-      const visitorId = await deps.currentVisitor(request, reply);
+      const visitorId = deps.currentVisitor.peek(request, reply);
       const { connectionId, eventId } = request.params;
       // Scoped to the visitor: someone else's copy is simply "nothing failed here".
       const retried = await deps.copies.retryFailed({ visitorId, connectionId, eventId }, deps.clock());

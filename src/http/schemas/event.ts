@@ -23,6 +23,11 @@ const editable = {
   end: Type.String({ maxLength: 19, description: 'Local end (exclusive), same form as start.', examples: ['2026-12-03T22:00'] }),
   timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone name.', examples: ['Europe/Berlin'] }),
   allDay: Type.Boolean({ description: 'All-day: start/end are dates and end is exclusive.' }),
+  rrule: Type.Union([Type.String({ maxLength: 500 }), Type.Null()], {
+    description:
+      'A series: an RFC 5545 RECUR value without the RRULE: prefix (FREQ DAILY/WEEKLY/MONTHLY/YEARLY, INTERVAL, COUNT or UNTIL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS, WKST; at most 5 years, COUNT at most 730). null for a one-off event.',
+    examples: ['FREQ=WEEKLY;BYDAY=TU;COUNT=10'],
+  }),
 };
 
 export const EventCreateBody = Type.Object(
@@ -36,6 +41,7 @@ export const EventCreateBody = Type.Object(
     end: editable.end,
     timezone: editable.timezone,
     allDay: Type.Optional(editable.allDay),
+    rrule: Type.Optional(editable.rrule),
     status: Type.Optional(Type.Union([Type.Literal('confirmed'), Type.Literal('tentative')])),
   },
   { additionalProperties: false },
@@ -53,6 +59,7 @@ export const EventPatchBody = Type.Object(
     end: Type.Optional(editable.end),
     timezone: Type.Optional(editable.timezone),
     allDay: Type.Optional(editable.allDay),
+    rrule: Type.Optional(editable.rrule),
     status: Type.Optional(Type.Union(EVENT_STATUSES.map((s) => Type.Literal(s)))),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -72,11 +79,13 @@ export const EventJson = Type.Object({
   end: Type.String(),
   timezone: Type.String(),
   allDay: Type.Boolean(),
+  rrule: Type.Union([Type.String(), Type.Null()], { description: 'The series rule (canonical form), or null for a one-off event.' }),
   status: Type.Union(EVENT_STATUSES.map((s) => Type.Literal(s))),
   sequence: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   cancelledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  cancelNote: Type.Union([Type.String(), Type.Null()], { description: "The organizer's note to attendees when cancelling." }),
   startsAt: Type.String({ format: 'date-time', description: 'The start as a UTC instant.' }),
   endsAt: Type.String({ format: 'date-time', description: 'The end as a UTC instant.' }),
   icsUrl: Type.String({ description: 'Single-event download.' }),

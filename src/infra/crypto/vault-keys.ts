@@ -34,7 +34,12 @@ export function loadVaultKeys(config: Config): VaultKey[] {
 export function prependKeyToFile(config: Config): VaultKey {
   const key = newVaultKey(newKeyId());
   const existing = loadVaultKeys(config);
-  fs.writeFileSync(keyFilePath(config), [key, ...existing].map(formatVaultKey).join('\n') + '\n', { mode: 0o600 });
+  // Written aside and renamed over: a running server that reads the file meanwhile sees the old
+  // keys or the new ones, never a half-written file.
+  const file = keyFilePath(config);
+  const next = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(next, [key, ...existing].map(formatVaultKey).join('\n') + '\n', { mode: 0o600 });
+  fs.renameSync(next, file);
   return key;
 }
 
@@ -43,25 +48,57 @@ export function newKeyId(): string {
 }
 
 /**
- * A vault that re-reads its keys when it meets a key id it does not know: another process
- * (`npm run keys -- rotate`) may have added one, and this one keeps working without a restart.
+ * A vault that re-reads its keys before sealing and when it meets a key id it does not know:
+ * `npm run keys -- rotate` in another process may have put a new key first, and what this one
+ * seals from then on must be under it (the operator drops the old key once `rotate` is done).
  */
 export function createReloadingVault(load: () => VaultKey[]): TokenVault {
-  let vault = createTokenVault(load());
+  const idsOf = (keys: VaultKey[]) => keys.map((k) => k.id).join(',');
+  const first = load();
+  let vault = createTokenVault(first);
+  let loadedIds = idsOf(first);
+  const reload = () => {
+    const keys = load();
+    if (idsOf(keys) === loadedIds) return;
+    vault = createTokenVault(keys);
+    loadedIds = idsOf(keys);
+  };
   return {
     get currentKeyId() {
       return vault.currentKeyId;
     },
-    seal: (plaintext, aad) => vault.seal(plaintext, aad),
+    // Sealing is rare (a new connection, a refreshed token): reading a small file first is cheap.
+    seal(plaintext, aad) {
+      reload();
+      return vault.seal(plaintext, aad);
+    },
     open(sealed, aad) {
       try {
         return vault.open(sealed, aad);
       } catch (error) {
         if (!(error instanceof VaultError) || error.code !== 'unknown_key') throw error;
-        vault = createTokenVault(load());
+        reload();
         return vault.open(sealed, aad);
       }
     },
     needsReseal: (sealed) => vault.needsReseal(sealed),
   };
+}
+
+/**
+ * Re-seals passes until one finds nothing under an older key, then waits a moment and checks
+ * once more: a server that read the key file just before the rotation may still be writing a
+ * secret sealed under the old key. Returns how many were re-sealed in all.
+ */
+export async function resealUntilNoneLeft(connections: { resealAll(): Promise<number> }, settleMs = 1_000, maxPasses = 20): Promise<number> {
+  let total = 0;
+  for (let pass = 0, settled = false; pass < maxPasses; pass++) {
+    const found = await connections.resealAll();
+    total += found;
+    if (found > 0) continue;
+    if (settled) return total;
+    settled = true;
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+  }
+  throw new Error(`secrets kept appearing under an older key after ${maxPasses} passes; run this again`);
 }

@@ -13,7 +13,7 @@ export interface ConnectionSecrets {
   password?: string;
 }
 
-function toConnection(r: Selectable<ConnectionsTable>): Connection {
+export function toConnection(r: Selectable<ConnectionsTable>): Connection {
   return {
     id: r.id,
     visitorId: r.visitor_id,
@@ -78,6 +78,14 @@ export function createConnectionRepository(db: Kysely<Database>, vault: TokenVau
     async listForVisitor(visitorId: string): Promise<Connection[]> {
       const rows = await db.selectFrom('connections').selectAll().where('visitor_id', '=', visitorId).orderBy('created_at').execute();
       return rows.map(toConnection);
+    },
+
+    /** The connection and its opened secrets from one read (token-lifecycle.ts, every request). */
+    async withSecrets(id: string): Promise<{ connection: Connection; secrets: ConnectionSecrets } | null> {
+      const row = await db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) return null;
+      const secrets = row.secrets_sealed ? (JSON.parse(vault.open(row.secrets_sealed, aad(id))) as ConnectionSecrets) : {};
+      return { connection: toConnection(row), secrets };
     },
 
     async secrets(id: string): Promise<ConnectionSecrets> {

@@ -1,32 +1,35 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { CopyState, PushedCopy } from '../../core/sync/copy.ts';
-import type { Database } from './schema.ts';
+import type { Database, PushedCopiesTable } from './schema.ts';
 import { failedCopies, requeueFailedCopies } from './push-jobs.ts';
 
 export type { CopyState, PushedCopy } from '../../core/sync/copy.ts';
 
 export type CopyRepository = ReturnType<typeof createCopyRepository>;
 
+export function toCopy(r: Selectable<PushedCopiesTable>): PushedCopy {
+  return {
+    connectionId: r.connection_id,
+    eventId: r.event_id,
+    calendarId: r.calendar_id,
+    remoteId: r.remote_id,
+    etag: r.etag,
+    sequence: r.sequence === null ? null : Number(r.sequence),
+    pushedVersion: r.pushed_version === null ? null : Number(r.pushed_version),
+    state: r.state as CopyState,
+    lastError: r.last_error,
+    updatedAt: Number(r.updated_at),
+    generation: Number(r.generation ?? 0),
+    requestedAgain: Number(r.requested_again ?? 0) === 1,
+  };
+}
+
 /** Our event <-> its copy in a connected calendar. */
 export function createCopyRepository(db: Kysely<Database>) {
   return {
     async get(connectionId: string, eventId: string): Promise<PushedCopy | null> {
       const r = await db.selectFrom('pushed_copies').selectAll().where('connection_id', '=', connectionId).where('event_id', '=', eventId).executeTakeFirst();
-      if (!r) return null;
-      return {
-        connectionId: r.connection_id,
-        eventId: r.event_id,
-        calendarId: r.calendar_id,
-        remoteId: r.remote_id,
-        etag: r.etag,
-        sequence: r.sequence === null ? null : Number(r.sequence),
-        pushedVersion: r.pushed_version === null ? null : Number(r.pushed_version),
-        state: r.state as CopyState,
-        lastError: r.last_error,
-        updatedAt: Number(r.updated_at),
-        generation: Number(r.generation ?? 0),
-        requestedAgain: Number(r.requested_again ?? 0) === 1,
-      };
+      return r ? toCopy(r) : null;
     },
 
     async put(c: PushedCopy): Promise<void> {

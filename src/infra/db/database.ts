@@ -34,7 +34,7 @@ const pgTypes = {
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.url.startsWith('file:')) {
     const filename = options.url.slice('file:'.length);
-    if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+    if (filename !== ':memory:') ownerOnlyDatabaseFiles(filename);
     const db = new Kysely<Database>({ dialect: nodeSqliteDialect(filename) });
     return { db, engine: 'sqlite', outboxWakeups: inProcessWakeups(), close: () => db.destroy() };
   }
@@ -55,6 +55,21 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const outboxWakeups = postgresWakeups(options.url, options.schema, options.onIdleConnectionError);
   return { db, engine: 'postgres', schema: options.schema, outboxWakeups, close: () => db.destroy() };
+}
+
+/**
+ * The database holds sealed secrets and personal data: owner-only, like the key files. SQLite
+ * creates a new file 0644 and gives its -wal and -shm files the main file's mode, so the main
+ * file is made 0600 before SQLite opens it, and files of an older install are tightened.
+ */
+function ownerOnlyDatabaseFiles(filename: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(filename, 'a', 0o600));
+  for (const file of [filename, `${filename}-wal`, `${filename}-shm`]) {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    // Only files this process owns can be changed; another owner's setup is theirs to keep.
+    if (stat && (stat.mode & 0o077) !== 0 && stat.uid === process.getuid?.()) fs.chmodSync(file, 0o600);
+  }
 }
 
 /** True when the database answers a trivial query. */

@@ -5,6 +5,8 @@ import { slugify } from '../../core/events/slug.ts';
 import { allFeedKey, categoryFeedKey } from '../../core/feeds/feed.ts';
 import type { Database, EventsTable } from './schema.ts';
 import { enqueuePushJobs, pushTargetsForEvent } from './push-jobs.ts';
+import { saveOverrides, withOverrides } from './occurrence-rows.ts';
+import { nextChangedAt } from './feed-clock.ts';
 
 export interface EventListQuery {
   /** Events ending after this instant (epoch ms). */
@@ -43,6 +45,9 @@ export function rowToEvent(row: Selectable<EventsTable>): CalendarEvent {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     cancelledAt: row.cancelled_at === null ? null : Number(row.cancelled_at),
+    cancelNote: row.cancel_note ?? null,
+    rrule: row.rrule ?? null,
+    rangeEndUtc: row.range_end_utc === null || row.range_end_utc === undefined ? Number(row.end_utc) : Number(row.range_end_utc),
   };
 }
 
@@ -67,6 +72,9 @@ function eventToRow(e: CalendarEvent): Selectable<EventsTable> {
     created_at: e.createdAt,
     updated_at: e.updatedAt,
     cancelled_at: e.cancelledAt,
+    cancel_note: e.cancelNote ?? null,
+    rrule: e.rrule ?? null,
+    range_end_utc: e.rangeEndUtc ?? e.endUtc,
   };
 }
 
@@ -81,6 +89,7 @@ export function createEventRepository(db: Kysely<Database>) {
           return await db.transaction().execute(async (trx) => {
             const stored = { ...event, slug: await freeSlug(trx, event.slug, attempt) };
             await trx.insertInto('events').values(eventToRow(stored)).execute();
+            await saveOverrides(trx, { ...stored, overrides: [] }, stored);
             await linkCategories(trx, stored);
             await bumpFeeds(trx, feedKeysOf(stored), stored.updatedAt);
             await recordChange(trx, stored, ['created']);
@@ -107,6 +116,7 @@ export function createEventRepository(db: Kysely<Database>) {
           .where('updated_at', '=', previous.updatedAt)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) throw new ConcurrentUpdateError(`event ${id} changed concurrently`);
+        await saveOverrides(trx, previous, next);
         if (JSON.stringify(previous.categories) !== JSON.stringify(next.categories)) {
           await trx.deleteFrom('event_categories').where('event_id', '=', id).execute();
           await linkCategories(trx, next);
@@ -134,7 +144,7 @@ export function createEventRepository(db: Kysely<Database>) {
     async findByIdOrSlug(key: string): Promise<CalendarEvent | null> {
       const byId = await db.selectFrom('events').selectAll().where('id', '=', key).executeTakeFirst();
       const row = byId ?? (await db.selectFrom('events').selectAll().where('slug', '=', key).executeTakeFirst());
-      return row ? rowToEvent(row) : null;
+      return row ? (await withOverrides(db, [rowToEvent(row)]))[0]! : null;
     },
 
     /** Events ordered by start then id, keyset-paginated. */
@@ -145,7 +155,8 @@ export function createEventRepository(db: Kysely<Database>) {
           .innerJoin('event_categories', 'event_categories.event_id', 'events.id')
           .where('event_categories.category_slug', '=', q.categorySlug);
       }
-      if (q.from !== undefined) query = query.where('events.end_utc', '>', q.from);
+      // A series is in range while any of its dates can be (range_end_utc: its last end).
+      if (q.from !== undefined) query = query.where('events.range_end_utc', '>', q.from);
       if (q.to !== undefined) query = query.where('events.start_utc', '<', q.to);
       if (!q.includeCancelled) query = query.where('events.status', '!=', 'cancelled');
       if (q.after) {
@@ -158,7 +169,7 @@ export function createEventRepository(db: Kysely<Database>) {
         );
       }
       const rows = await query.orderBy('events.start_utc').orderBy('events.id').limit(q.limit).execute();
-      return rows.map(rowToEvent);
+      return withOverrides(db, rows.map(rowToEvent));
     },
 
     async countAll(): Promise<number> {
@@ -219,7 +230,7 @@ async function bumpPersonalFeedsHolding(trx: Transaction<Database>, eventId: str
     order by visitor_id
     on conflict (feed_key) do update set
       revision = feed_versions.revision + 1,
-      changed_at = case when feed_versions.changed_at > ${changedAt} then feed_versions.changed_at else ${changedAt} end
+      changed_at = ${nextChangedAt(changedAt)}
   `.execute(trx);
 }
 
@@ -232,7 +243,7 @@ async function bumpFeeds(trx: Transaction<Database>, keys: string[], changedAt: 
       .onConflict((oc) =>
         oc.column('feed_key').doUpdateSet({
           revision: sql`feed_versions.revision + 1`,
-          changed_at: sql`case when feed_versions.changed_at > ${changedAt} then feed_versions.changed_at else ${changedAt} end`,
+          changed_at: nextChangedAt(changedAt),
         }),
       )
       .execute();

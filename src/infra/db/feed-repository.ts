@@ -4,6 +4,8 @@ import type { FeedRef, FeedState, FeedWindow } from '../../core/feeds/feed.ts';
 import type { Engine } from './database.ts';
 import type { Database } from './schema.ts';
 import { rowToEvent } from './event-repository.ts';
+import { withOverrides } from './occurrence-rows.ts';
+import { hasOccurrenceIn } from '../../core/recurrence/occurrences.ts';
 
 export interface FeedSnapshot {
   state: FeedState;
@@ -45,7 +47,7 @@ export function createFeedRepository(db: Kysely<Database>, engine: Engine) {
             .where('saved_events.visitor_id', '=', ref.visitorId);
         }
         const rows = await query
-          .where('events.end_utc', '>', window.from)
+          .where('events.range_end_utc', '>', window.from)
           .where('events.start_utc', '<', window.to)
           .where((eb) =>
             eb.or([eb('events.status', '!=', 'cancelled'), eb('events.cancelled_at', '>=', window.cancelledSince)]),
@@ -53,7 +55,9 @@ export function createFeedRepository(db: Kysely<Database>, engine: Engine) {
           .orderBy('events.start_utc')
           .orderBy('events.uid')
           .execute();
-        return { state, events: rows.map(rowToEvent) };
+        // A series whose span meets the window is in only if one of its dates is.
+        const events = await withOverrides(trx, rows.map(rowToEvent));
+        return { state, events: events.filter((e) => !e.rrule || hasOccurrenceIn(e, window.from, window.to)) };
       };
       // SQLite serializes everything through one connection; PostgreSQL needs a snapshot.
       const tx = db.transaction();

@@ -69,6 +69,13 @@ export function createOutboxRepository(db: Kysely<Database>, engine: Engine) {
       return Number(r.numDeletedRows) === 1;
     },
 
+    /** `complete` for many jobs in one statement; returns how many this owner still held. */
+    async completeMany(ids: string[], owner: string): Promise<number> {
+      if (ids.length === 0) return 0;
+      const r = await db.deleteFrom('outbox_jobs').where('id', 'in', ids).where('lease_owner', '=', owner).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+
     async reschedule(id: string, owner: string, runAt: number, error: string, now: number): Promise<void> {
       await db
         .updateTable('outbox_jobs')

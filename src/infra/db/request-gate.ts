@@ -66,6 +66,35 @@ export function createRequestGate(db: Kysely<Database>, engine: Engine, o: Reque
     return result.rows[0] ? Number(result.rows[0].slot) : null;
   }
 
+  /**
+   * PostgreSQL: a free slot and, only if one was free, the account's next start time, in one
+   * statement (a provider request used to cost three round trips at the gate).
+   */
+  async function takeSlotAndStart(connectionId: string, count: number, token: string, intervalMs: number): Promise<{ slot: number | null; start: number | null }> {
+    const now = clock();
+    const result = await sql<{ slot: number | null; next_at: number | null }>`
+      with taken as (
+        update request_slots set holder = ${token}, held_until = ${now + o.slotLeaseMs}
+        where connection_id = ${connectionId}
+          and (holder is null or held_until < ${now})
+          and slot = (
+            select slot from request_slots
+            where connection_id = ${connectionId} and slot < ${count} and (holder is null or held_until < ${now})
+            order by slot limit 1 for update skip locked
+          )
+        returning slot
+      ), paced as (
+        insert into request_pacing (connection_id, next_at)
+        select ${connectionId}, ${now + intervalMs} where exists (select 1 from taken)
+        on conflict (connection_id) do update set next_at = greatest(request_pacing.next_at, ${now}) + ${intervalMs}
+        returning next_at
+      )
+      select (select slot from taken) as slot, (select next_at from paced) as next_at`.execute(db);
+    const row = result.rows[0];
+    if (row?.slot == null) return { slot: null, start: null };
+    return { slot: Number(row.slot), start: Number(row.next_at) - intervalMs };
+  }
+
   /** Reserves the next start time for this account and returns it. */
   async function reserveStart(connectionId: string, intervalMs: number): Promise<number> {
     const now = clock();
@@ -85,14 +114,22 @@ export function createRequestGate(db: Kysely<Database>, engine: Engine, o: Reque
     async enter(connectionId: string, limits: RequestLimits): Promise<() => Promise<void>> {
       const started = clock();
       let release = async () => {};
+      // The start time reserved together with the slot (PostgreSQL), else after it.
+      let start: number | null = null;
       if (limits.concurrent > 0) {
         await ensureSlotRows(connectionId, limits.concurrent);
         const token = `${holder}:${randomUUID()}`;
-        let slot = await tryTakeSlot(connectionId, limits.concurrent, token);
+        const take = async () => {
+          if (engine !== 'postgres' || limits.minIntervalMs <= 0) return tryTakeSlot(connectionId, limits.concurrent, token);
+          const taken = await takeSlotAndStart(connectionId, limits.concurrent, token, limits.minIntervalMs);
+          start = taken.start;
+          return taken.slot;
+        };
+        let slot = await take();
         for (let pause = 10; slot === null; pause = Math.min(pause * 2, 200)) {
           if (clock() - started > maxWaitMs) throw new GateBusyError(`${limits.concurrent} requests already in flight for this account`, 1000);
           await sleep(pause / 2 + Math.random() * pause);
-          slot = await tryTakeSlot(connectionId, limits.concurrent, token);
+          slot = await take();
         }
         release = async () => {
           await db.updateTable('request_slots').set({ holder: null, held_until: null }).where('connection_id', '=', connectionId).where('slot', '=', slot).where('holder', '=', token).execute();
@@ -100,7 +137,7 @@ export function createRequestGate(db: Kysely<Database>, engine: Engine, o: Reque
       }
       if (limits.minIntervalMs > 0) {
         try {
-          const wait = (await reserveStart(connectionId, limits.minIntervalMs)) - clock();
+          const wait = (start ?? (await reserveStart(connectionId, limits.minIntervalMs))) - clock();
           if (wait > maxWaitMs) throw new GateBusyError('too many requests for this account right now', wait);
           if (wait > 0) await sleep(wait);
         } catch (error) {

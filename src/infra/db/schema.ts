@@ -21,6 +21,22 @@ export interface EventsTable {
   created_at: number;
   updated_at: number;
   cancelled_at: number | null;
+  /** The organizer's note to attendees when cancelling (0011). */
+  cancel_note: string | null;
+  /** RECUR text of a series (0013); null for a one-off event. */
+  rrule: string | null;
+  /** End of the last occurrence; end_utc for a one-off event (0013). */
+  range_end_utc: number | null;
+}
+
+/** A changed or cancelled occurrence of a series (0013), named by its original local start. */
+export interface EventOccurrencesTable {
+  event_id: string;
+  occurrence: string;
+  cancelled: number;
+  changes_json: string;
+  sequence: number;
+  updated_at: number;
 }
 
 export interface CategoriesTable {
@@ -45,6 +61,9 @@ export interface VisitorsTable {
   created_at: number;
   feed_token_hash: string | null;
   feed_token_created_at: number | null;
+  feed_token_sealed: string | null;
+  /** The visitor's last write; an idle visitor holding nothing is removed (worker/housekeeping.ts). */
+  active_at: number;
 }
 
 export interface SavedEventsTable {
@@ -144,8 +163,16 @@ export interface RequestPacingTable {
   next_at: number;
 }
 
+/** One counter per rate limit and client (http/plugins/rate-limits.ts), shared by every process. */
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  resets_at: number;
+}
+
 export interface Database {
   events: EventsTable;
+  event_occurrences: EventOccurrencesTable;
   categories: CategoriesTable;
   event_categories: EventCategoriesTable;
   feed_versions: FeedVersionsTable;
@@ -159,4 +186,5 @@ export interface Database {
   pushed_copies: PushedCopiesTable;
   request_slots: RequestSlotsTable;
   request_pacing: RequestPacingTable;
+  rate_limits: RateLimitsTable;
 }

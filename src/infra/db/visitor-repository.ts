@@ -3,6 +3,7 @@ import type { CalendarEvent } from '../../core/events/event.ts';
 import { personalFeedKey } from '../../core/feeds/feed.ts';
 import type { Database } from './schema.ts';
 import { rowToEvent } from './event-repository.ts';
+import { nextChangedAt } from './feed-clock.ts';
 import { enqueuePushJobs, pushTargetsForVisitorEvent, rearmCopiesDeletedByPerson } from './push-jobs.ts';
 
 export interface FeedClientRecord {
@@ -17,7 +18,16 @@ export type VisitorRepository = ReturnType<typeof createVisitorRepository>;
 export function createVisitorRepository(db: Kysely<Database>) {
   return {
     async create(id: string, now: number): Promise<void> {
-      await db.insertInto('visitors').values({ id, created_at: now, feed_token_hash: null, feed_token_created_at: null }).execute();
+      await db.insertInto('visitors').values({ id, created_at: now, active_at: now, feed_token_hash: null, feed_token_created_at: null }).execute();
+    },
+
+    /** Stores the visitor if it is not stored yet, and notes that it is active (it writes now). */
+    async touch(id: string, now: number): Promise<void> {
+      await db
+        .insertInto('visitors')
+        .values({ id, created_at: now, active_at: now, feed_token_hash: null, feed_token_created_at: null })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ active_at: now }))
+        .execute();
     },
 
     async find(id: string): Promise<{ id: string; feedTokenCreatedAt: number | null } | null> {
@@ -84,22 +94,29 @@ export function createVisitorRepository(db: Kysely<Database>) {
       return rows.map((r) => r.event_id);
     },
 
-    /** Replaces (or with null, removes) the personal feed token's hash. */
-    async setFeedTokenHash(visitorId: string, hash: string | null, now: number): Promise<void> {
+    /** Replaces (or with null, removes) the personal feed token's hash and its sealed copy. */
+    async setFeedTokenHash(visitorId: string, hash: string | null, now: number, sealed: string | null = null): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await trx
           .updateTable('visitors')
-          .set({ feed_token_hash: hash, feed_token_created_at: hash === null ? null : now })
+          .set({ feed_token_hash: hash, feed_token_created_at: hash === null ? null : now, feed_token_sealed: hash === null ? null : sealed })
           .where('id', '=', visitorId)
           .execute();
         // The feed's version row exists from the first token on, so an empty feed has validators.
-        await trx
+        // Revoking writes none: a browser without a stored visitor leaves no row behind.
+        if (hash !== null) await trx
           .insertInto('feed_versions')
           .values({ feed_key: personalFeedKey(visitorId), revision: 0, changed_at: now })
           .onConflict((oc) => oc.column('feed_key').doNothing())
           .execute();
         if (hash === null) await trx.deleteFrom('feed_clients').where('visitor_id', '=', visitorId).execute();
       });
+    },
+
+    /** The feed token's hash and sealed copy (null for a feed made before tokens were sealed). */
+    async feedTokenSecrets(visitorId: string): Promise<{ hash: string; sealed: string | null } | null> {
+      const row = await db.selectFrom('visitors').select(['feed_token_hash', 'feed_token_sealed']).where('id', '=', visitorId).executeTakeFirst();
+      return row?.feed_token_hash ? { hash: row.feed_token_hash, sealed: row.feed_token_sealed } : null;
     },
 
     /** One lookup on a unique index: an unknown or revoked token costs no scan. */
@@ -146,7 +163,7 @@ export async function bumpPersonalFeed(trx: Transaction<Database>, visitorId: st
     .onConflict((oc) =>
       oc.column('feed_key').doUpdateSet({
         revision: sql`feed_versions.revision + 1`,
-        changed_at: sql`case when feed_versions.changed_at > ${now} then feed_versions.changed_at else ${now} end`,
+        changed_at: nextChangedAt(now),
       }),
     )
     .execute();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createAccount, fetchCalendars, makeCalendar, type DAVAccount, type DAVCalendar } from 'tsdav';
-import { assertPublicUrl } from '../../infra/net/ssrf-guard.ts';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { assertPublicUrl, checkedLookup, type Resolve } from '../../infra/net/ssrf-guard.ts';
 import type { BusyInterval, CalendarProvider, RemoteCalendar, RemoteEventInput, RemoteEventRef } from '../provider.ts';
 import { busyFromEvents, calendarQueryBody, freeBusyQueryBody, parseFreeBusy, parseMultistatus } from './busy.ts';
 import { ProviderError } from '../provider.ts';
@@ -15,6 +16,10 @@ export interface CalDavOptions {
   timeoutMs?: number;
   /** Skip free-busy-query and read events (servers without it; tests of the fallback). */
   busyFromEvents?: boolean;
+  /** Deadline of the whole discovery (probe, principal, home, calendars), however many hops. */
+  discoveryTimeoutMs?: number;
+  /** Name resolution (tests inject one; no real DNS in tests). */
+  resolve?: Resolve;
 }
 
 export interface CalDavDiscovery {
@@ -24,17 +29,33 @@ export interface CalDavDiscovery {
 }
 
 /**
- * fetch for a person-supplied server: every hop (redirects included) passes the SSRF guard,
- * and every request has a deadline.
+ * fetch for a person-supplied server: every hop (redirects included) passes the SSRF guard, and
+ * connects only to the address its lookup checked (`dispatcher`); credentials go only to the
+ * origin they were given for; every request has a deadline, and `deadline` (discovery) bounds
+ * them all.
  */
-function guardedFetch(o: CalDavOptions): typeof fetch {
+export function guardedFetch(o: CalDavOptions, dispatcher: Agent, deadline?: AbortSignal): typeof fetch {
+  const guard = { allowPrivateNetwork: o.allowPrivateNetwork, resolve: o.resolve };
+  const fetchOnce = undiciFetch as unknown as (url: string, init: RequestInit & { dispatcher: Agent }) => Promise<Response>;
   return async (input, init) => {
     let url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const origin = new URL(url).origin;
+    const headers = new Headers(init?.headers);
     for (let hop = 0; hop < 5; hop++) {
-      await assertPublicUrl(url, { allowPrivateNetwork: o.allowPrivateNetwork });
-      const response = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(o.timeoutMs ?? 15_000) });
+      await assertPublicUrl(url, guard);
+      if (new URL(url).origin !== origin) {
+        // Another origin (a redirect): never hand it the person's password or cookies.
+        headers.delete('authorization');
+        headers.delete('cookie');
+      }
+      const timeout = AbortSignal.timeout(o.timeoutMs ?? 15_000);
+      const signal = deadline ? AbortSignal.any([timeout, deadline]) : timeout;
+      const plain: Record<string, string> = {};
+      headers.forEach((value, name) => (plain[name] = value));
+      const response = await fetchOnce(url, { ...init, headers: plain, redirect: 'manual', signal, dispatcher });
       const location = response.headers.get('location');
       if (response.status < 300 || response.status >= 400 || !location) return response;
+      await response.body?.cancel();
       url = new URL(location, url).href;
     }
     throw new ProviderError('permanent', 'the server redirected too many times');
@@ -51,13 +72,15 @@ export function resourceName(uid: string): string {
 export function createCalDavProvider(o: CalDavOptions): CalendarProvider & { discover(): Promise<CalDavDiscovery> } {
   const ical = { 'content-type': 'text/calendar; charset=utf-8' };
   const headers = { authorization: `Basic ${Buffer.from(`${o.username}:${o.password}`).toString('base64')}` };
-  const fetchImpl = guardedFetch(o);
+  // Connections made for this account resolve and check their address in one step.
+  const dispatcher = new Agent({ connect: { lookup: checkedLookup({ allowPrivateNetwork: o.allowPrivateNetwork, resolve: o.resolve }) } });
+  const fetchImpl = guardedFetch(o, dispatcher);
   let account: DAVAccount | null = null;
 
-  async function request(method: string, url: string, what: string, extra: Record<string, string> = {}, body?: string): Promise<Response> {
+  async function request(method: string, url: string, what: string, extra: Record<string, string> = {}, body?: string, f = fetchImpl): Promise<Response> {
     let response: Response;
     try {
-      response = await fetchImpl(url, { method, headers: { ...headers, ...extra }, body });
+      response = await f(url, { method, headers: { ...headers, ...extra }, body });
     } catch (error) {
       throw toProviderError(error, what);
     }
@@ -66,17 +89,17 @@ export function createCalDavProvider(o: CalDavOptions): CalendarProvider & { dis
   }
 
   /** Checks credentials and that this is a WebDAV server before tsdav's discovery. */
-  async function probe(): Promise<void> {
+  async function probe(f: typeof fetch): Promise<void> {
     const response = await request('PROPFIND', o.serverUrl, 'connect', { depth: '0', 'content-type': 'application/xml; charset=utf-8' },
-      '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/></d:prop></d:propfind>');
+      '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/></d:prop></d:propfind>', f);
     if (response.status !== 207) throw new ProviderError('permanent', 'that address does not answer like a CalDAV server', { status: response.status });
   }
 
-  async function loadAccount(): Promise<DAVAccount> {
+  async function loadAccount(f = fetchImpl): Promise<DAVAccount> {
     if (account) return account;
-    await probe();
+    await probe(f);
     try {
-      account = await createAccount({ account: { serverUrl: o.serverUrl, accountType: 'caldav' }, headers, fetch: fetchImpl });
+      account = await createAccount({ account: { serverUrl: o.serverUrl, accountType: 'caldav' }, headers, fetch: f });
     } catch (error) {
       throw toProviderError(error, 'discover the calendars');
     }
@@ -84,10 +107,10 @@ export function createCalDavProvider(o: CalDavOptions): CalendarProvider & { dis
     return account;
   }
 
-  async function davCalendars(): Promise<DAVCalendar[]> {
-    const a = await loadAccount();
+  async function davCalendars(f = fetchImpl): Promise<DAVCalendar[]> {
+    const a = await loadAccount(f);
     try {
-      return await fetchCalendars({ account: a, headers, fetch: fetchImpl });
+      return await fetchCalendars({ account: a, headers, fetch: f });
     } catch (error) {
       throw toProviderError(error, 'list calendars');
     }
@@ -103,7 +126,9 @@ export function createCalDavProvider(o: CalDavOptions): CalendarProvider & { dis
   return {
     kind: 'caldav',
     async discover() {
-      const calendars = (await davCalendars()).map(toRemote);
+      // However many hops and redirects the server makes us take, discovery ends in time.
+      const deadline = AbortSignal.timeout(o.discoveryTimeoutMs ?? 2 * (o.timeoutMs ?? 15_000));
+      const calendars = (await davCalendars(guardedFetch(o, dispatcher, deadline))).map(toRemote);
       return { principalUrl: account!.principalUrl ?? '', calendarHomeUrl: account!.homeUrl!, calendars };
     },
     async listCalendars() {

@@ -18,6 +18,9 @@ export function caldavError(response: Response, what: string): ProviderError {
 export function toProviderError(error: unknown, what: string): ProviderError {
   if (error instanceof ProviderError) return error;
   if (error instanceof UnsafeUrlError) return new ProviderError('permanent', `${what}: ${error.message}`, { cause: error });
+  // Refused at connect (the address a name resolved to there): fetch wraps it in a TypeError.
+  const cause = (error as Error)?.cause;
+  if (cause instanceof UnsafeUrlError) return new ProviderError('permanent', `${what}: ${cause.message}`, { cause });
   const name = (error as Error)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return new ProviderError('temporary', `${what}: the server did not answer in time`, { cause: error });
   if (error instanceof TypeError) return new ProviderError('temporary', `${what}: the server could not be reached`, { cause: error });

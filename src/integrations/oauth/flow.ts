@@ -92,6 +92,9 @@ export async function startAuthorization(
     if (more.includeGrantedScopes) params.include_granted_scopes = 'true';
   } else {
     params.response_mode = 'query';
+    // The person always sees which account is being connected: a silent sign-in with whatever
+    // account the browser holds could connect someone else's calendar (issue 12, finding 2).
+    params.prompt = 'select_account';
   }
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   return { url: url.href, state, codeVerifier, nonce };

@@ -6,6 +6,8 @@ import { ProviderError, type AccessTokenSource } from '../provider.ts';
 export interface TokenStore {
   get(id: string): Promise<Connection | null>;
   secrets(id: string): Promise<{ accessToken?: string; refreshToken?: string | null }>;
+  /** `get` and `secrets` in one read, when the store can (every provider request asks). */
+  withSecrets?(id: string): Promise<{ connection: Connection; secrets: { accessToken?: string; refreshToken?: string | null } } | null>;
   saveSecrets(id: string, secrets: { accessToken?: string; refreshToken?: string | null }, accessExpiresAt: number | null, now: number, scope?: string): Promise<void>;
   setStatus(id: string, status: ConnectionStatus, reason: string | null, now: number): Promise<void>;
   tryLease(id: string, owner: string, now: number, until: number): Promise<boolean>;
@@ -54,12 +56,17 @@ export function createTokenLifecycle(o: TokenLifecycleOptions) {
     const usable = (token: string | undefined, expiresAt: number | null | undefined): token is string =>
       !!token && token !== refused && expiresAt != null && expiresAt - clock() > margin;
     for (;;) {
-      const connection = await o.connections.get(connectionId);
-      if (!connection) throw new ProviderError('not_found', 'the connection no longer exists');
+      const read = o.connections.withSecrets
+        ? await o.connections.withSecrets(connectionId)
+        : await (async () => {
+            const connection = await o.connections.get(connectionId);
+            return connection && { connection, secrets: await o.connections.secrets(connectionId) };
+          })();
+      if (!read) throw new ProviderError('not_found', 'the connection no longer exists');
+      const { connection, secrets } = read;
       if (connection.status === 'reconnect_required') {
         throw new ProviderError('reconnect_required', connection.statusReason ?? 'the person must reconnect');
       }
-      const secrets = await o.connections.secrets(connectionId);
       const now = clock();
       if (usable(secrets.accessToken, connection.accessExpiresAt)) return secrets.accessToken;
       if (!secrets.refreshToken) {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../api.ts';
+import { api, ApiError, type ConnectionJson } from '../api.ts';
 
 interface Preset {
   id: string;
@@ -9,17 +9,20 @@ interface Preset {
   passwordHelpUrl: string | null;
 }
 
-/** Connect a CalDAV account (iCloud, Fastmail, Nextcloud, any server) with an app password. */
-export function CalDavForm({ onConnected }: { onConnected: () => void }) {
-  const [presets, setPresets] = useState<Preset[]>([]);
+/** Connect a CalDAV account (iCloud, Fastmail, Nextcloud, any server: `presetId` "other") with an app password. */
+export function CalDavForm({ presetId, onConnected }: { presetId: string; onConnected: (connection: ConnectionJson) => void }) {
   const [preset, setPreset] = useState<Preset | null>(null);
   const [serverUrl, setServerUrl] = useState('');
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    api<{ items: Preset[] }>('/api/v1/caldav/presets').then((p) => setPresets(p.items));
-  }, []);
+    api<{ items: Preset[] }>('/api/v1/caldav/presets').then((p) => {
+      const chosen = p.items.find((i) => i.id === presetId) ?? null;
+      setPreset(chosen);
+      setServerUrl(chosen?.serverUrl ?? '');
+    });
+  }, [presetId]);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -27,12 +30,15 @@ export function CalDavForm({ onConnected }: { onConnected: () => void }) {
     setBusy(true);
     setMessage('Connecting…');
     try {
-      await api('/api/v1/me/connections/caldav', {
+      const connection = await api<ConnectionJson>('/api/v1/me/connections/caldav', {
         method: 'POST',
         body: JSON.stringify({ serverUrl, username: form.get('username'), password: form.get('password'), mode: form.get('mode') }),
       });
-      setMessage('Connected.');
-      onConnected();
+      // Cleared at once: the app password is not left in the page.
+      (e.target as HTMLFormElement).reset();
+      setServerUrl('');
+      setMessage('');
+      onConnected(connection);
     } catch (err) {
       setMessage(err instanceof ApiError ? (err.problem.detail ?? err.problem.title) : 'Could not connect.');
     } finally {
@@ -42,14 +48,7 @@ export function CalDavForm({ onConnected }: { onConnected: () => void }) {
 
   return (
     <form class="caldav-form" onSubmit={submit} aria-labelledby="caldav-title">
-      <h3 id="caldav-title">Connect a CalDAV account</h3>
-      <div class="chips" role="group" aria-label="Service">
-        {presets.map((p) => (
-          <button type="button" class="chip" key={p.id} aria-pressed={preset?.id === p.id} onClick={() => (setPreset(p), setServerUrl(p.serverUrl))}>
-            {p.name}
-          </button>
-        ))}
-      </div>
+      <h3 id="caldav-title">Connect {preset?.name ?? 'a CalDAV server'}</h3>
       {preset && (
         <p class="muted small">
           {preset.instructions}{' '}

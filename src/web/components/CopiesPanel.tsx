@@ -11,18 +11,18 @@ interface SyncCounts {
 }
 
 /** For the organizer: how the event's copies in people's calendars stand, and a retry for failures. */
-export function CopiesPanel({ eventId, token }: { eventId: string; token: string }) {
+export function CopiesPanel({ eventId }: { eventId: string }) {
   const [counts, setCounts] = useState<SyncCounts | null>(null);
   const [note, setNote] = useState('');
   const load = () =>
-    api<SyncCounts>(`/api/v1/events/${encodeURIComponent(eventId)}/sync`, { token })
+    api<SyncCounts>(`/api/v1/events/${encodeURIComponent(eventId)}/sync`)
       .then(setCounts)
       .catch(() => setNote('Sync status could not be loaded.'));
   useEffect(() => void load(), [eventId]);
 
   async function retry() {
     try {
-      const { retried } = await api<{ retried: number }>(`/api/v1/events/${encodeURIComponent(eventId)}/sync/retry`, { method: 'POST', token });
+      const { retried } = await api<{ retried: number }>(`/api/v1/events/${encodeURIComponent(eventId)}/sync/retry`, { method: 'POST' });
       setNote(`Trying ${retried} ${retried === 1 ? 'copy' : 'copies'} again.`);
       await load();
     } catch (err) {

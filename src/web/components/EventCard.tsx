@@ -1,5 +1,5 @@
 import type { EventJson } from '../api.ts';
-import { formatTimeRange } from '../format.ts';
+import { formatCardTime } from '../format.ts';
 import { Link } from '../router.tsx';
 import { ClashNote } from '../conflicts/ClashNote.tsx';
 import type { Clash } from '../conflicts/useConflicts.ts';
@@ -8,7 +8,7 @@ export function EventCard({ event, saved, clashes = [] }: { event: EventJson; sa
   const cancelled = event.status === 'cancelled';
   return (
     <article class={`card${cancelled ? ' cancelled' : ''}`} data-event-id={event.id}>
-      <p class="time">{formatTimeRange(event)}</p>
+      <p class="time">{formatCardTime(event)}</p>
       <h3>
         <Link href={`/events/${encodeURIComponent(event.slug)}`}>{event.title}</Link>
       </h3>

@@ -1,22 +1,37 @@
-import { viewerZone } from '../format.ts';
+import { Fragment } from 'preact';
+import { timeRange, viewerZone } from '../format.ts';
 import type { Clash, ConnectionCheck } from './useConflicts.ts';
 
 export const CALENDAR_NAME: Record<string, string> = { google: 'Google', microsoft: 'Outlook', caldav: 'your CalDAV calendar' };
 
-const time = (iso: string) => new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', timeZone: viewerZone }).format(new Date(iso));
+/** The busy block as the person wrote it in their calendar: "busy 7:00–8:30 PM in Google". */
+export function busyText(c: Clash): string {
+  const hours = (Date.parse(c.busyEnd) - Date.parse(c.busyStart)) / 3_600_000;
+  // A day-long block (an all-day "busy" entry) reads as such, not as "12:00 AM – 12:00 AM".
+  const when = hours >= 23 ? 'all day' : timeRange(c.busyStart, c.busyEnd, viewerZone).replace(' – ', '–');
+  return `busy ${when} in ${CALENDAR_NAME[c.kind] ?? c.kind}`;
+}
 
-/** "You're busy 19:00–20:30 in Google" (and the same for each other clash). */
+/** "You're busy 7:00–8:30 PM in Google" (and the same for each other clash). */
 export function clashText(clashes: Clash[]): string {
-  return clashes.map((c) => `You're busy ${time(c.start)}–${time(c.end)} in ${CALENDAR_NAME[c.kind] ?? c.kind}`).join('; ');
+  return clashes.map((c) => `You're ${busyText(c)}`).join('; ');
 }
 
 /** The badge on cards and the event page; "couldn't check" when a calendar did not answer. */
 export function ClashNote({ clashes, unavailable = [] }: { clashes: Clash[]; unavailable?: ConnectionCheck[] }) {
   if (clashes.length > 0) {
+    // One pill per busy time: several clashes stay readable and countable.
     return (
-      <span class="badge warn" data-testid="clash">
-        {clashText(clashes)}
-      </span>
+      <>
+        {clashes.map((c, i) => (
+          <Fragment key={`${c.connectionId}-${c.busyStart}`}>
+            {i > 0 && ' '}
+            <span class="badge warn" data-testid="clash">
+              You're {busyText(c)}
+            </span>
+          </Fragment>
+        ))}
+      </>
     );
   }
   if (unavailable.length > 0) {

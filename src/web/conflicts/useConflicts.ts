@@ -8,8 +8,12 @@ import { viewerZone } from '../format.ts';
 export interface Clash {
   connectionId: string;
   kind: string;
+  /** The overlap with the event. */
   start: string;
   end: string;
+  /** The busy block itself. */
+  busyStart: string;
+  busyEnd: string;
 }
 
 export interface ConnectionCheck {

@@ -1,20 +1,23 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type EventJson } from '../api.ts';
 import { viewerZone } from '../format.ts';
+import { fieldSentences, formSummary } from './form-errors.ts';
 
 // Create or edit an event. Field errors from the server's problem document appear next to
 // their fields; a save reports the new SEQUENCE.
 
 interface Props {
-  token: string;
   event: EventJson | null;
   onSaved(event: EventJson): void;
 }
 
 const ZONES: string[] = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [viewerZone];
 
-export function EventForm({ token, event, onSaved }: Props) {
+export function EventForm({ event, onSaved }: Props) {
   const [allDay, setAllDay] = useState(event?.allDay ?? false);
+  // Controlled: Preact ignores defaultValue on <select>, which once showed (and saved) the first
+  // zone in the list for every edit. An edit keeps the event's zone; a new event starts in ours.
+  const [timezone, setTimezone] = useState(event?.timezone ?? viewerZone);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState('');
 
@@ -39,15 +42,16 @@ export function EventForm({ token, event, onSaved }: Props) {
     };
     try {
       const saved = event
-        ? await api<EventJson>(`/api/v1/events/${encodeURIComponent(event.id)}`, { method: 'PATCH', body: JSON.stringify(body), token })
-        : await api<EventJson>('/api/v1/events', { method: 'POST', body: JSON.stringify(body), token });
+        ? await api<EventJson>(`/api/v1/events/${encodeURIComponent(event.id)}`, { method: 'PATCH', body: JSON.stringify(body) })
+        : await api<EventJson>('/api/v1/events', { method: 'POST', body: JSON.stringify(body) });
       setErrors({});
       setMessage('');
       onSaved(saved);
     } catch (err) {
-      if (!(err instanceof ApiError)) return setMessage('The event could not be saved.');
-      setErrors(Object.fromEntries((err.problem.errors ?? []).map((x) => [x.field.split('/')[0]!, x.message])));
-      setMessage(err.problem.detail ?? err.problem.title);
+      if (!(err instanceof ApiError)) return setMessage('The event could not be saved. Check your connection and try again.');
+      const fields = fieldSentences(err.problem, { start: body.start, allDay });
+      setErrors(fields);
+      setMessage(formSummary(err.problem, fields));
     }
   }
 
@@ -84,8 +88,8 @@ export function EventForm({ token, event, onSaved }: Props) {
       {field(
         'timezone',
         'Time zone',
-        <select id="f-timezone" name="timezone" defaultValue={event?.timezone ?? viewerZone} {...described('timezone')}>
-          {(ZONES.includes(event?.timezone ?? viewerZone) ? ZONES : [event?.timezone ?? viewerZone, ...ZONES]).map((z) => (
+        <select id="f-timezone" name="timezone" value={timezone} onChange={(e) => setTimezone((e.target as HTMLSelectElement).value)} {...described('timezone')}>
+          {(ZONES.includes(timezone) ? ZONES : [timezone, ...ZONES]).map((z) => (
             <option key={z} value={z}>
               {z}
             </option>

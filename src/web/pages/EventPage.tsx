@@ -1,10 +1,21 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type AddLink, type ConnectionJson, type EventJson, type MeJson } from '../api.ts';
 import { AddToCalendarMenu } from '../components/AddToCalendarMenu.tsx';
-import { formatWhen, viewerZone } from '../format.ts';
+import { formatWhen, sameClock } from '../format.ts';
 import { SyncStatus, type SyncItem } from '../components/SyncStatus.tsx';
 import { CALENDAR_NAME as PROVIDER, ClashNote, clashText } from '../conflicts/ClashNote.tsx';
 import { useConflicts } from '../conflicts/useConflicts.ts';
+import { LoadFailed, NotFound, Skeleton } from '../components/PageState.tsx';
+import { savedMessage } from '../components/saved-message.ts';
+import { Link } from '../router.tsx';
+import { Linkified } from '../event/Linkified.tsx';
+import { ShareButton } from '../event/ShareButton.tsx';
+import { SimilarEvents } from '../event/SimilarEvents.tsx';
+import { CategorySubscribe } from '../event/CategorySubscribe.tsx';
+import { useCategoryFeeds } from '../event/useCategoryFeeds.ts';
+
+/** A map search for the place (OpenStreetMap: no account, no tracking script on our page). */
+const mapUrl = (location: string) => `https://www.openstreetmap.org/search?query=${encodeURIComponent(location)}`;
 
 
 export function EventPage({ idOrSlug }: { idOrSlug: string }) {
@@ -16,8 +27,14 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
   const [pushTargets, setPushTargets] = useState<ConnectionJson[]>([]);
   const [sync, setSync] = useState<SyncItem[]>([]);
   const [confirmingClash, setConfirmingClash] = useState(false);
-  const conflicts = useConflicts(event?.startsAt ?? null, event?.endsAt ?? null);
+  const [hasFeed, setHasFeed] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  // Half a day either side: calendars clip busy times to the range asked, and the badge names
+  // the whole meeting ("busy 6:30–8:00 PM"), not only the part inside the event.
+  const around = (iso: string | undefined, hours: number) => (iso ? new Date(Date.parse(iso) + hours * 3_600_000).toISOString() : null);
+  const conflicts = useConflicts(around(event?.startsAt, -12), around(event?.endsAt, 12));
   const clashes = event ? conflicts.clashesOf(event.id) : [];
+  const categoryFeeds = useCategoryFeeds(event?.categories ?? []);
 
   async function loadSync(eventId: string) {
     const [connections, states] = await Promise.all([
@@ -35,11 +52,12 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
         setEvent(e);
         setLinks(l.add);
         setSaved(me.savedEventIds.includes(e.id));
+        setHasFeed(me.personalFeed.active);
         document.title = `${e.title} · Calendar Club`;
         void loadSync(e.id).catch(() => undefined);
       })
-      .catch((err) => setError(err instanceof ApiError && err.problem.status === 404 ? 'There is no such event.' : 'The event could not be loaded.'));
-  }, [idOrSlug]);
+      .catch((err) => setError(err instanceof ApiError && err.problem.status === 404 ? 'not_found' : 'unreachable'));
+  }, [idOrSlug, attempt]);
 
   async function toggleSave(anyway = false) {
     if (!event) return;
@@ -52,9 +70,7 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
       setStatus(
         saved
           ? 'Removed from your events.'
-          : pushTargets.length > 0
-            ? `Saved. It is in your personal feed and on its way to ${pushTargets.map((c) => PROVIDER[c.kind] ?? c.kind).join(' and ')}.`
-            : 'Saved. It is in your personal feed now.',
+          : savedMessage(pushTargets.map((c) => PROVIDER[c.kind] ?? c.kind), hasFeed),
       );
       setTimeout(() => void loadSync(event.id).catch(() => undefined), 1500);
     } catch (err) {
@@ -62,17 +78,26 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
     }
   }
 
-  if (error) return <p role="alert">{error}</p>;
-  if (!event) return <p aria-live="polite">Loading…</p>;
+  if (error === 'not_found') return <NotFound what="event" />;
+  if (error) return <LoadFailed what="The event" onRetry={() => (setError(null), setAttempt(attempt + 1))} />;
+  if (!event) return <Skeleton cards={1} label="Loading the event…" />;
   const cancelled = event.status === 'cancelled';
-  const otherZone = !event.allDay && event.timezone !== viewerZone;
+  // Whose time: the event's own first (what the organizer announced), the viewer's below it.
+  const otherClock = !event.allDay && !sameClock(event);
 
   return (
     <article class="event-page" aria-labelledby="event-title">
+      <p class="back">
+        <Link href="/">← All events</Link>
+      </p>
       {cancelled && (
-        <p class="banner danger" role="status">
-          This event has been cancelled.
-        </p>
+        <div class="banner danger" role="status" data-testid="cancelled">
+          <p>
+            <strong>This event has been cancelled</strong>
+            {event.cancelledAt && ` (${new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(event.cancelledAt))})`}.
+          </p>
+          {event.cancelNote && <p>From the organizer: “{event.cancelNote}”</p>}
+        </div>
       )}
       <p class="tags">
         {event.categories.map((c) => (
@@ -90,17 +115,22 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
       <dl class="facts">
         <dt>When</dt>
         <dd>
-          <span data-testid="viewer-time">{formatWhen(event)}</span>
-          {otherZone && (
-            <span class="muted block" data-testid="event-time">
-              {formatWhen(event, event.timezone)} ({event.timezone})
+          <span data-testid="event-time">{formatWhen(event, event.timezone)}</span>
+          {otherClock && (
+            <span class="muted block" data-testid="viewer-time">
+              {formatWhen(event)} (your time)
             </span>
           )}
         </dd>
         {event.location && (
           <>
             <dt>Where</dt>
-            <dd>{event.location}</dd>
+            <dd>
+              <span class="location">{event.location}</span>{' '}
+              <a href={mapUrl(event.location)} rel="noopener" target="_blank" data-testid="map-link">
+                Map
+              </a>
+            </dd>
           </>
         )}
         {event.url && (
@@ -114,24 +144,26 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
           </>
         )}
       </dl>
-      {event.description && <p class="description">{event.description}</p>}
+      {event.description && <Linkified text={event.description} />}
       <div class="actions">
-        <AddToCalendarMenu
-          links={links}
-          action={
-            !cancelled && !saved && pushTargets.length > 0
-              ? { label: `${pushTargets.map((c) => PROVIDER[c.kind] ?? c.kind).join(' + ')} (kept in sync)`, onSelect: () => void toggleSave() }
-              : null
-          }
-        />
+        {/* A cancelled event is nothing to add to a calendar. */}
+        {!cancelled && (
+          <AddToCalendarMenu
+            links={links}
+            action={
+              !saved && pushTargets.length > 0
+                ? { label: `${pushTargets.map((c) => PROVIDER[c.kind] ?? c.kind).join(' + ')} (kept in sync)`, onSelect: () => void toggleSave() }
+                : null
+            }
+          />
+        )}
         {!cancelled && (
           <button type="button" class="button" aria-pressed={saved} onClick={() => void toggleSave()}>
             {saved ? '★ Saved' : pushTargets.length > 0 ? `☆ Save and add to ${pushTargets.map((c) => PROVIDER[c.kind] ?? c.kind).join(' + ')} (kept in sync)` : '☆ Save'}
           </button>
         )}
-        <a class="button" href={event.icsUrl}>
-          Download .ics
-        </a>
+        <ShareButton title={event.title} url={event.pageUrl} />
+        {categoryFeeds && <CategorySubscribe categories={categoryFeeds} />}
       </div>
       {confirmingClash && (
         <div class="banner warn" role="alert">
@@ -147,6 +179,7 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
       <p aria-live="polite" class="muted">
         {status}
       </p>
+      {cancelled && categoryFeeds && <SimilarEvents event={event} categorySlugs={categoryFeeds.map((c) => c.slug)} />}
       <SyncStatus items={sync} onChange={() => setTimeout(() => event && void loadSync(event.id).catch(() => undefined), 1500)} />
     </article>
   );

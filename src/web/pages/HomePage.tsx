@@ -7,6 +7,8 @@ import { useConflicts } from '../conflicts/useConflicts.ts';
 import { FreeEvenings } from '../conflicts/FreeEvenings.tsx';
 import { CheckedCalendars } from '../conflicts/CheckedCalendars.tsx';
 import { CALENDAR_NAME } from '../conflicts/ClashNote.tsx';
+import { navigate, useSearch } from '../router.tsx';
+import { LoadFailed, Skeleton } from '../components/PageState.tsx';
 
 type View = 'list' | 'week';
 
@@ -24,9 +26,22 @@ export function HomePage() {
   const [events, setEvents] = useState<EventJson[] | null>(null);
   const [feeds, setFeeds] = useState<FeedJson[]>([]);
   const [saved, setSaved] = useState<string[]>([]);
-  const [category, setCategory] = useState<string | null>(null);
-  const [view, setView] = useState<View>('list');
-  const [week, setWeek] = useState(() => weekStart(dayKey(new Date().toISOString())));
+  // The filter and the view live in the URL, so reload, back and a shared link keep them.
+  const search = useSearch();
+  const category = search.get('category') ? `category:${search.get('category')}` : null;
+  const view: View = search.get('view') === 'week' ? 'week' : 'list';
+  const setFilter = (next: { category?: string | null; view?: View }) => {
+    const params = new URLSearchParams();
+    const c = next.category !== undefined ? next.category : category;
+    const v = next.view ?? view;
+    if (c) params.set('category', c.slice('category:'.length));
+    if (v === 'week') params.set('view', 'week');
+    const query = params.toString();
+    navigate(query ? `/?${query}` : '/', { keepScroll: true });
+  };
+  const [today] = useState(() => dayKey(new Date().toISOString()));
+  const [week, setWeek] = useState(() => weekStart(today));
+  const [attempt, setAttempt] = useState(0);
   const [subscribing, setSubscribing] = useState<FeedJson | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [hideClashing, setHideClashing] = useState(false);
@@ -53,14 +68,16 @@ export function HomePage() {
     setEvents(null);
     api<{ items: EventJson[] }>(`/api/v1/events?from=${encodeURIComponent(from)}&includeCancelled=true&limit=200${filter}`)
       .then((list) => setEvents(list.items))
-      .catch(() => setError('Events could not be loaded. Try again in a moment.'));
-  }, [category]);
+      .catch(() => setError('Upcoming events'));
+  }, [category, attempt]);
 
   const categories = useMemo(() => feeds.filter((f) => f.key.startsWith('category:')), [feeds]);
   const shown = useMemo(() => (events ?? []).filter((e) => !hideClashing || conflicts.clashesOf(e.id).length === 0), [events, hideClashing, conflicts]);
+  // Cancelled events are listed apart, so the upcoming list holds only what will happen.
+  const cancelledEvents = useMemo(() => shown.filter((e) => e.status === 'cancelled'), [shown]);
   const byDay = useMemo(() => {
     const groups = new Map<string, EventJson[]>();
-    for (const e of shown) groups.set(eventDay(e), [...(groups.get(eventDay(e)) ?? []), e]);
+    for (const e of shown) if (e.status !== 'cancelled') groups.set(eventDay(e), [...(groups.get(eventDay(e)) ?? []), e]);
     return groups;
   }, [shown]);
   const activeFeed = feeds.find((f) => f.key === (category ?? 'all'));
@@ -77,20 +94,20 @@ export function HomePage() {
       </div>
       <div class="toolbar">
         <div class="chips" role="group" aria-label="Filter by category">
-          <button type="button" class="chip" aria-pressed={category === null} onClick={() => setCategory(null)}>
+          <button type="button" class="chip" aria-pressed={category === null} onClick={() => setFilter({ category: null })}>
             All
           </button>
           {categories.map((c) => (
-            <button type="button" class="chip" key={c.key} aria-pressed={category === c.key} onClick={() => setCategory(c.key)}>
+            <button type="button" class="chip" key={c.key} aria-pressed={category === c.key} onClick={() => setFilter({ category: c.key })}>
               {c.name.split(' - ').pop()}
             </button>
           ))}
         </div>
         <div class="segmented" role="group" aria-label="View">
-          <button type="button" aria-pressed={view === 'list'} onClick={() => setView('list')}>
+          <button type="button" aria-pressed={view === 'list'} onClick={() => setFilter({ view: 'list' })}>
             List
           </button>
-          <button type="button" aria-pressed={view === 'week'} onClick={() => setView('week')}>
+          <button type="button" aria-pressed={view === 'week'} onClick={() => setFilter({ view: 'week' })}>
             Week
           </button>
         </div>
@@ -109,8 +126,8 @@ export function HomePage() {
         </div>
       )}
       {conflicts.freeEvenings && events && <FreeEvenings evenings={conflicts.freeEvenings} events={events} />}
-      {error && <p role="alert">{error}</p>}
-      {events === null && !error && <p aria-live="polite">Loading events…</p>}
+      {error && <LoadFailed what={error} onRetry={() => (setError(null), setAttempt(attempt + 1))} />}
+      {events === null && !error && <Skeleton label="Loading events…" />}
       {events !== null && view === 'list' && (
         <div class="days">
           {byDay.size === 0 && <p>No upcoming events{category ? ' in this category' : ''}.</p>}
@@ -122,12 +139,22 @@ export function HomePage() {
               ))}
             </section>
           ))}
+          {cancelledEvents.length > 0 && (
+            <details class="cancelled-list">
+              <summary>
+                {cancelledEvents.length} cancelled {cancelledEvents.length === 1 ? 'event' : 'events'}
+              </summary>
+              {cancelledEvents.map((e) => (
+                <EventCard key={e.id} event={e} saved={saved.includes(e.id)} />
+              ))}
+            </details>
+          )}
         </div>
       )}
       {events !== null && view === 'week' && (
         <div class="week">
           <div class="week-nav">
-            <button type="button" class="button" onClick={() => setWeek(addDays(week, -7))} aria-label="Previous week">
+            <button type="button" class="button" onClick={() => setWeek(addDays(week, -7))} aria-label="Previous week" disabled={week <= weekStart(today)}>
               ←
             </button>
             <h2 aria-live="polite">Week of {formatDay(week)}</h2>
@@ -135,10 +162,15 @@ export function HomePage() {
               →
             </button>
           </div>
-          <div class="week-grid">
-            {Array.from({ length: 7 }, (_, i) => addDays(week, i)).map((day) => (
-              <section class="week-day" key={day} aria-label={formatDay(day)}>
-                <h3>{formatDay(day)}</h3>
+          <div class="week-grid" style={{ '--days': 7 - Math.max(0, Math.min(7, (Date.parse(today) - Date.parse(week)) / 86_400_000)) }}>
+            {/* Days already gone are left out; today is marked. */}
+            {Array.from({ length: 7 }, (_, i) => addDays(week, i))
+              .filter((day) => day >= today)
+              .map((day) => (
+              <section class={`week-day${day === today ? ' today' : ''}`} key={day} aria-label={day === today ? `Today, ${formatDay(day)}` : formatDay(day)}>
+                <h3>
+                  {day === today && <span class="badge today-badge">Today</span>} {formatDay(day)}
+                </h3>
                 {(byDay.get(day) ?? []).map((e) => (
                   <EventCard key={e.id} event={e} saved={saved.includes(e.id)} clashes={conflicts.clashesOf(e.id)} />
                 ))}

@@ -1,63 +1,69 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type ConnectionJson, type EventJson, type FeedLinks, type MeJson } from '../api.ts';
-import { SubscribeDialog } from '../components/SubscribeDialog.tsx';
-import { CalDavForm } from '../components/CalDavForm.tsx';
-import { TargetCalendar } from '../components/TargetCalendar.tsx';
-import { BusyCalendars } from '../conflicts/BusyCalendars.tsx';
+import { api, type ConnectionJson, type EventJson, type MeJson } from '../api.ts';
+import { ConnectCalendar, type ProviderChoice } from '../components/ConnectCalendar.tsx';
+import { ConnectionItem } from '../components/ConnectionItem.tsx';
+import { PersonalFeed } from '../components/PersonalFeed.tsx';
+import { LoadFailed, Skeleton } from '../components/PageState.tsx';
+import type { SyncItem } from '../components/SyncStatus.tsx';
 import { formatWhen, relativeTime } from '../format.ts';
 import { Link } from '../router.tsx';
 
 interface Connections {
   items: ConnectionJson[];
-  providers: { kind: string; configured: boolean; connectUrl: string }[];
+  providers: ProviderChoice[];
   notice: string | null;
 }
 
-const PROVIDER_LABEL: Record<string, string> = { google: 'Google', microsoft: 'Microsoft', caldav: 'CalDAV' };
-const STATUS_LABEL: Record<string, string> = { active: 'Active', reconnect_required: 'Reconnect needed', error: 'Error' };
+// Back from a provider's consent page: /me?connected=<connection id>.
+const connectedId = () => new URLSearchParams(location.search).get('connected');
 
 export function MePage() {
   const [me, setMe] = useState<MeJson | null>(null);
   const [saved, setSaved] = useState<EventJson[]>([]);
   const [connections, setConnections] = useState<Connections | null>(null);
-  const [feed, setFeed] = useState<{ url: string; links: FeedLinks } | null>(null);
-  const [subscribing, setSubscribing] = useState(false);
+  const [sync, setSync] = useState<SyncItem[]>([]);
   const [status, setStatus] = useState('');
+  const [connectedNote, setConnectedNote] = useState('');
+  const [failed, setFailed] = useState(false);
 
   async function load() {
-    const [m, s, c] = await Promise.all([api<MeJson>('/api/v1/me'), api<{ items: EventJson[] }>('/api/v1/me/saved'), api<Connections>('/api/v1/me/connections')]);
+    const [m, s, c, y] = await Promise.all([
+      api<MeJson>('/api/v1/me'),
+      api<{ items: EventJson[] }>('/api/v1/me/saved'),
+      api<Connections>('/api/v1/me/connections'),
+      api<{ items: SyncItem[] }>('/api/v1/me/sync'),
+    ]);
     setMe(m);
     setSaved(s.items);
     setConnections(c);
+    setSync(y.items);
+    return c;
   }
-  useEffect(() => {
-    load().catch(() => setStatus('Your events could not be loaded.'));
-  }, []);
+  function start() {
+    setFailed(false);
+    load()
+      .then((c) => {
+        const back = c.items.find((i) => i.id === connectedId());
+        if (back) setConnectedNote(`${back.service} connected.`);
+      })
+      .catch(() => setFailed(true));
+  }
+  useEffect(start, []);
 
   async function unsave(id: string) {
     await api(`/api/v1/me/saved/${encodeURIComponent(id)}`, { method: 'DELETE' });
     setStatus('Removed.');
     await load();
   }
-  async function rotate() {
-    const r = await api<{ url: string; links: FeedLinks }>('/api/v1/me/feed-token/rotate', { method: 'POST' });
-    setFeed(r);
-    setStatus('Your new feed address is below. Copy it now: it is shown only once.');
-    await load();
-  }
-  async function revoke() {
-    await api('/api/v1/me/feed-token', { method: 'DELETE' });
-    setFeed(null);
-    setStatus('Your feed address no longer works.');
-    await load();
-  }
-  async function disconnect(id: string) {
-    await api(`/api/v1/me/connections/${encodeURIComponent(id)}`, { method: 'DELETE' });
-    setStatus('Disconnected; its tokens are deleted.');
+  async function disconnect(c: ConnectionJson) {
+    await api(`/api/v1/me/connections/${encodeURIComponent(c.id)}`, { method: 'DELETE' });
+    setConnectedNote('');
+    setStatus(`${c.service} disconnected; its sign-in is deleted.`);
     await load();
   }
 
-  if (!me) return <p aria-live="polite">{status || 'Loading…'}</p>;
+  if (failed) return <LoadFailed what="Your events" onRetry={start} />;
+  if (!me) return <Skeleton label="Loading your events…" />;
   return (
     <section aria-labelledby="me-title">
       <h1 id="me-title">My events</h1>
@@ -85,27 +91,7 @@ export function MePage() {
         </ul>
       )}
 
-      <h2>My personal feed</h2>
-      <p class="muted">A private calendar feed of your saved events. Anyone with the address can read it, so keep it to yourself; make a new one if it leaks.</p>
-      {feed && (
-        <div class="feed-url">
-          <label for="personal-url">Your feed address (shown only now)</label>
-          <input id="personal-url" readOnly value={feed.url} onFocus={(e) => (e.target as HTMLInputElement).select()} />
-          <button type="button" class="button primary" onClick={() => setSubscribing(true)}>
-            Subscribe…
-          </button>
-        </div>
-      )}
-      <div class="actions">
-        <button type="button" class="button" onClick={rotate}>
-          {me.personalFeed.active ? 'Make a new feed address' : 'Create my feed address'}
-        </button>
-        {me.personalFeed.active && (
-          <button type="button" class="button danger" onClick={revoke}>
-            Turn off my feed
-          </button>
-        )}
-      </div>
+      <PersonalFeed onChanged={() => void load()} />
       {me.personalFeed.active && (
         <div class="health">
           <h3>Feed health</h3>
@@ -132,48 +118,25 @@ export function MePage() {
               {connections.notice}
             </p>
           )}
+          {connectedNote && (
+            <p class="banner ok" role="status">
+              {connectedNote}
+            </p>
+          )}
           <ul class="connections">
             {connections.items.map((c) => (
-              <li key={c.id} class="connection">
-                <strong>{PROVIDER_LABEL[c.kind] ?? c.kind}</strong> {c.account && <span>({c.account})</span>} —{' '}
-                <span class={`badge ${c.status === 'active' ? 'ok' : 'danger'}`}>{STATUS_LABEL[c.status] ?? c.status}</span>
-                {c.statusReason && <span class="muted"> {c.statusReason}</span>}
-                <p class="muted small">{c.permissions}</p>
-                {c.mode === 'push' && c.status === 'active' && <TargetCalendar connection={c} onChanged={() => void load()} />}
-                {c.status === 'active' && <BusyCalendars connectionId={c.id} />}
-                {c.status !== 'active' && c.reconnectUrl && (
-                  <a class="button" href={c.reconnectUrl}>
-                    Reconnect
-                  </a>
-                )}
-                <button type="button" class="button danger" onClick={() => disconnect(c.id)}>
-                  Disconnect
-                </button>
-              </li>
+              <ConnectionItem key={c.id} connection={c} sync={sync} onChanged={() => void load()} onDisconnect={() => void disconnect(c)} />
             ))}
           </ul>
-          <div class="actions">
-            {connections.providers.map((p) =>
-              p.configured ? (
-                <span key={p.kind} class="connect">
-                  <a class="button" href={`${p.connectUrl}?mode=push`}>
-                    Connect {PROVIDER_LABEL[p.kind]} (add my saved events)
-                  </a>
-                  <a class="button" href={`${p.connectUrl}?mode=busy`}>
-                    Connect {PROVIDER_LABEL[p.kind]} (busy times only)
-                  </a>
-                </span>
-              ) : (
-                <p key={p.kind} class="muted small">
-                  {PROVIDER_LABEL[p.kind]} is not set up on this server.
-                </p>
-              ),
-            )}
-          </div>
-          <CalDavForm onConnected={() => void load()} />
+          <ConnectCalendar
+            providers={connections.providers}
+            onConnected={(c) => {
+              setConnectedNote(`${c.service} connected.`);
+              void load();
+            }}
+          />
         </>
       )}
-      {subscribing && feed && <SubscribeDialog name="My events" links={feed.links} onClose={() => setSubscribing(false)} />}
     </section>
   );
 }

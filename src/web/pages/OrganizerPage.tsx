@@ -3,12 +3,17 @@ import { api, ApiError, type EventJson } from '../api.ts';
 import { formatWhen } from '../format.ts';
 import { EventForm } from './EventForm.tsx';
 import { CopiesPanel } from '../components/CopiesPanel.tsx';
+import { CancelDialog } from '../components/CancelDialog.tsx';
+import { CancelOutcome } from '../components/CancelOutcome.tsx';
 
-// Organizer pages: sign in with the admin token (kept for this tab only), list every event with
+// Organizer pages: sign in with the admin token, list every event with
 // its SEQUENCE, create, edit (showing what changed and the new SEQUENCE, and how the copies in
 // people's calendars stand) and cancel.
 
-const TOKEN_KEY = 'calendar-club-admin-token';
+// The token is sent once to start an httpOnly session cookie and kept nowhere a script can read
+// it; a key older pages left in sessionStorage is removed.
+const OLD_TOKEN_KEY = 'calendar-club-admin-token';
+const STATUS_LABEL: Record<string, string> = { confirmed: 'Confirmed', tentative: 'Tentative', cancelled: 'Cancelled' };
 type Mode = { kind: 'list' } | { kind: 'new' } | { kind: 'edit'; event: EventJson };
 interface Change {
   at: string;
@@ -17,26 +22,30 @@ interface Change {
 }
 
 export function OrganizerPage() {
-  const [token, setToken] = useState<string | null>(() => sessionStorage.getItem(TOKEN_KEY));
+  // null while asking the server whether this browser's organizer session is still valid.
+  const [signedIn, setSignedIn] = useState<boolean | null>(null);
   const [events, setEvents] = useState<EventJson[]>([]);
   const [mode, setMode] = useState<Mode>({ kind: 'list' });
   const [notice, setNotice] = useState('');
   const [history, setHistory] = useState<Change[]>([]);
 
-  async function load(t: string) {
-    setEvents((await api<{ items: EventJson[] }>('/api/v1/events?includeCancelled=true&limit=200', { token: t })).items);
+  async function load() {
+    setEvents((await api<{ items: EventJson[] }>('/api/v1/events?includeCancelled=true&limit=200')).items);
   }
   useEffect(() => {
-    if (token) load(token).catch(() => setNotice('Events could not be loaded.'));
-  }, [token]);
+    sessionStorage.removeItem(OLD_TOKEN_KEY);
+    api('/api/v1/admin/check').then(() => setSignedIn(true), () => setSignedIn(false));
+  }, []);
+  useEffect(() => {
+    if (signedIn) load().catch(() => setNotice('Events could not be loaded.'));
+  }, [signedIn]);
 
   async function login(e: Event) {
     e.preventDefault();
     const value = String(new FormData(e.target as HTMLFormElement).get('token') ?? '').trim();
     try {
-      await api('/api/v1/admin/check', { token: value });
-      sessionStorage.setItem(TOKEN_KEY, value);
-      setToken(value);
+      await api('/api/v1/admin/session', { method: 'POST', token: value });
+      setSignedIn(true);
       setNotice('');
     } catch {
       setNotice('That token was not accepted.');
@@ -44,7 +53,7 @@ export function OrganizerPage() {
   }
 
   async function showHistory(event: EventJson) {
-    const h = await api<{ items: Change[] }>(`/api/v1/events/${encodeURIComponent(event.id)}/history`, { token });
+    const h = await api<{ items: Change[] }>(`/api/v1/events/${encodeURIComponent(event.id)}/history`);
     setHistory(h.items);
   }
 
@@ -52,21 +61,49 @@ export function OrganizerPage() {
     await showHistory(event);
     setMode({ kind: 'edit', event });
     setNotice(`Saved “${event.title}”. SEQUENCE is now ${event.sequence}.`);
-    await load(token!);
+    await load();
   }
 
-  async function cancel(event: EventJson) {
-    if (!confirm(`Cancel “${event.title}”? Subscribers will see it as cancelled.`)) return;
+  // Cancelling asks first (CancelDialog), then says what became of the copies and offers an undo.
+  const [cancelling, setCancelling] = useState<EventJson | null>(null);
+  const [cancelled, setCancelled] = useState<{ event: EventJson; copiesBefore: number } | null>(null);
+
+  async function cancel(event: EventJson, note: string) {
+    setCancelling(null);
     try {
-      const updated = await api<EventJson>(`/api/v1/events/${encodeURIComponent(event.id)}/cancel`, { method: 'POST', token });
-      setNotice(`Cancelled “${updated.title}”. SEQUENCE is now ${updated.sequence}.`);
-      await load(token!);
+      const path = `/api/v1/events/${encodeURIComponent(event.id)}`;
+      const before = await api<{ synced: number; pending: number }>(`${path}/sync`).catch(() => ({ synced: 0, pending: 0 }));
+      const updated = await api<EventJson>(`${path}/cancel`, { method: 'POST', body: JSON.stringify(note ? { note } : {}) });
+      setNotice(`Cancelled “${updated.title}”. Subscribers and attendees see it as cancelled.`);
+      setCancelled({ event: updated, copiesBefore: before.synced + before.pending });
+      await load();
     } catch (err) {
       setNotice(err instanceof ApiError ? (err.problem.detail ?? err.problem.title) : 'Could not cancel.');
     }
   }
 
-  if (!token) {
+  async function restore(event: EventJson) {
+    try {
+      const updated = await api<EventJson>(`/api/v1/events/${encodeURIComponent(event.id)}/restore`, { method: 'POST' });
+      setCancelled(null);
+      setNotice(`Restored “${updated.title}”: it is on again, in feeds and in people's calendars.`);
+      await load();
+    } catch (err) {
+      setNotice(err instanceof ApiError ? (err.problem.detail ?? err.problem.title) : 'Could not restore.');
+    }
+  }
+
+  async function signOut() {
+    try {
+      await api('/api/v1/admin/session', { method: 'DELETE' });
+      setSignedIn(false);
+    } catch {
+      setNotice('Could not sign out; try again.');
+    }
+  }
+
+  if (signedIn === null) return <p role="status" class="status">Checking your sign-in…</p>;
+  if (!signedIn) {
     return (
       <section aria-labelledby="org-title" class="narrow">
         <h1 id="org-title">Organizer sign-in</h1>
@@ -101,7 +138,7 @@ export function OrganizerPage() {
               New event
             </button>
           )}
-          <button type="button" class="button" onClick={() => (sessionStorage.removeItem(TOKEN_KEY), setToken(null))}>
+          <button type="button" class="button" onClick={signOut}>
             Sign out
           </button>
         </div>
@@ -109,46 +146,48 @@ export function OrganizerPage() {
       <p role="status" class="status">
         {notice}
       </p>
-      {mode.kind === 'list' && (
-        <table class="events-table">
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">When</th>
-              <th scope="col">Status</th>
-              <th scope="col">SEQUENCE</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.id} data-event-id={e.id}>
-                <td>{e.title}</td>
-                <td>{formatWhen(e)}</td>
-                <td>{e.status}</td>
-                <td>{e.sequence}</td>
-                <td class="actions">
-                  <button type="button" class="link" onClick={() => (showHistory(e), setMode({ kind: 'edit', event: e }))} aria-label={`Edit ${e.title}`}>
-                    Edit
-                  </button>
-                  {e.status !== 'cancelled' && (
-                    <button type="button" class="link danger" onClick={() => cancel(e)} aria-label={`Cancel ${e.title}`}>
-                      Cancel
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {cancelled && (
+        <div class="banner">
+          <CancelOutcome eventId={cancelled.event.id} before={cancelled.copiesBefore} key={cancelled.event.updatedAt} />
+          <button type="button" class="button" onClick={() => void restore(cancelled.event)}>
+            Undo: restore “{cancelled.event.title}”
+          </button>
+        </div>
       )}
-      {mode.kind === 'new' && <EventForm token={token} event={null} onSaved={saved} />}
+      {cancelling && <CancelDialog event={cancelling} onConfirm={(note) => void cancel(cancelling, note)} onClose={() => setCancelling(null)} />}
+      {mode.kind === 'list' && (
+        // A list, not a table: on a phone each event stays readable (title, date, status) without columns.
+        <ul class="organizer-list" aria-label="All events">
+          {events.map((e) => (
+            <li key={e.id} data-event-id={e.id} class="organizer-item">
+              <div class="organizer-item-text">
+                <strong class="organizer-title">{e.title}</strong>
+                <span class="muted">{formatWhen(e)}</span>
+                <span class={`badge ${e.status === 'cancelled' ? 'danger' : e.status === 'confirmed' ? 'ok' : ''}`}>{STATUS_LABEL[e.status] ?? e.status}</span>
+              </div>
+              <div class="organizer-item-actions">
+                <button type="button" class="button" onClick={() => (showHistory(e), setMode({ kind: 'edit', event: e }))} aria-label={`Edit ${e.title}`}>
+                  Edit
+                </button>
+                {e.status !== 'cancelled' ? (
+                  <button type="button" class="button danger" onClick={() => setCancelling(e)} aria-label={`Cancel ${e.title}`}>
+                    Cancel
+                  </button>
+                ) : (
+                  <button type="button" class="button" onClick={() => void restore(e)} aria-label={`Restore ${e.title}`}>
+                    Restore
+                  </button>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {mode.kind === 'new' && <EventForm event={null} onSaved={saved} />}
       {mode.kind === 'edit' && (
         <>
-          <EventForm token={token} event={mode.event} onSaved={saved} key={`${mode.event.id}-${mode.event.sequence}-${mode.event.updatedAt}`} />
-          <CopiesPanel eventId={mode.event.id} token={token} key={`copies-${mode.event.id}-${mode.event.updatedAt}`} />
+          <EventForm event={mode.event} onSaved={saved} key={`${mode.event.id}-${mode.event.sequence}-${mode.event.updatedAt}`} />
+          <CopiesPanel eventId={mode.event.id} key={`copies-${mode.event.id}-${mode.event.updatedAt}`} />
           <h2>Changes</h2>
           <ol class="history">
             {history.map((h) => (
