@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { startGoogleEmulator } from '../test/emulators/google.ts';
 import { startMicrosoftEmulator } from '../test/emulators/microsoft.ts';
+import { SANDBOX_BUSY_PATH } from '../test/emulators/sandbox-busy-page.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const port = Number(process.env.PORT ?? 3000);
@@ -32,11 +33,13 @@ const app = spawn(process.execPath, ['src/main.ts'], {
     MICROSOFT_CLIENT_SECRET: 'sandbox-microsoft-secret',
     MICROSOFT_LOGIN_URL: microsoft.url,
     MICROSOFT_GRAPH_URL: microsoft.url,
+    SANDBOX_BUSY_URL: `${google.url}${SANDBOX_BUSY_PATH}`,
   },
 });
 process.stdout.write(
   `\nLocal sandbox: Google emulator at ${google.url}, Microsoft emulator at ${microsoft.url}.\n` +
-    `Open ${publicUrl}/me and press "Connect Google" or "Connect Microsoft"; the consent page is the emulator's.\n\n`,
+    `Open ${publicUrl}/me and press "Connect Google" or "Connect Microsoft"; the consent page is the emulator's.\n` +
+    `Add a busy meeting to the emulated Google calendar at ${google.url}${SANDBOX_BUSY_PATH} to see a clash.\n\n`,
 );
 const stop = async () => {
   app.kill('SIGTERM');

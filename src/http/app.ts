@@ -126,7 +126,7 @@ export async function buildApp({ services, adminToken, sessionSecret, logger = t
     settingsFingerprint: services.settingsFingerprint,
   });
   await app.register(meRoutes, { visitors: services.visitors, currentVisitor, publicUrl: config.publicUrl });
-  await app.register(connectionRoutes, { connections: services.connections, currentVisitor, publicUrl: config.publicUrl, sandbox: config.sandbox });
+  await app.register(connectionRoutes, { connections: services.connections, currentVisitor, publicUrl: config.publicUrl, sandbox: config.sandbox, sandboxBusyUrl: config.sandboxBusyUrl });
   await app.register(conflictRoutes, { conflicts: services.conflicts, currentVisitor });
   await app.register(syncRoutes, { copies: services.copies, events: services.events, currentVisitor, adminOnly, clock: services.clock });
   await app.register(linkRoutes, {

@@ -42,6 +42,8 @@ export interface Config {
   worker: boolean;
   /** `npm run sandbox`: providers are local emulators; pages say so. */
   sandbox: boolean;
+  /** Sandbox only: the emulator's page that adds a busy meeting (SANDBOX_BUSY_URL); My events links to it. */
+  sandboxBusyUrl: string | null;
   /** `id:base64key,…` (first seals). Null: generate one into dataDir on first start. */
   tokenEncryptionKeys: string | null;
   google: OAuthProviderConfig & { accountsUrl: string; oauth2Url: string; apiUrl: string; issuer: string };
@@ -97,6 +99,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     maxConnections: intSetting(env, 'MAX_CONNECTIONS', 1024, 1, 1_000_000),
     trustProxy: trustProxySetting(env.TRUST_PROXY),
     sandbox: boolSetting(env, 'SANDBOX', false),
+    sandboxBusyUrl: env.SANDBOX_BUSY_URL ? urlSetting(env, 'SANDBOX_BUSY_URL', '') : null,
     worker: boolSetting(env, 'WORKER', true),
     pushLeaseSeconds: intSetting(env, 'PUSH_LEASE_SECONDS', 60, 1, 3600),
     providerTimeoutMs: intSetting(env, 'PROVIDER_TIMEOUT_MS', 15_000, 100, 120_000),

@@ -71,6 +71,8 @@ export interface ConnectionJson {
   targetCalendar: { id: string; name: string } | null;
   permissions: string;
   reconnectUrl: string | null;
+  /** Only in the answer to a CalDAV connect: the account was already connected from another browser. */
+  joinedOtherDevice?: boolean;
 }
 
 export interface Problem {

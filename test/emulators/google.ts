@@ -4,6 +4,7 @@ import { listenLocal } from './listen.ts';
 import { createFaults, dropAfterHang, nextFault, withholdAnswer } from './faults.ts';
 import { createOAuthServer, readBody, readForm, type OAuthClient } from './oauth-server.ts';
 import { createGoogleEvents, type GoogleEvent } from './google-events.ts';
+import { SANDBOX_BUSY_PATH, sandboxBusyPage } from './sandbox-busy-page.ts';
 
 // A local Google: accounts.google.com (authorize), oauth2.googleapis.com (token, revoke) and
 // the Calendar API v3 paths we use, on one origin, so GOOGLE_ACCOUNTS_URL, GOOGLE_OAUTH2_URL and
@@ -52,11 +53,12 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
   const requests: string[] = [];
   /** Test switch: calendar id -> the freeBusy error reason it answers (e.g. internalError). */
   const freeBusyFailures = new Map<string, string>();
+  const defaultEmail = options.email ?? 'nina@gmail.test';
   const oauth = createOAuthServer({
     clients: options.clients,
     issuer: 'https://accounts.google.com',
     autoConsent: options.autoConsent ?? true,
-    defaultEmail: options.email ?? 'nina@gmail.test',
+    defaultEmail,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3599,
     idTokenIssuer: options.idTokenIssuer,
     providerName: 'Google',
@@ -154,11 +156,25 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
       if (req.method === 'POST' && url.pathname === '/token') return oauth.token(res, await readForm(req));
       if (req.method === 'POST' && url.pathname === '/revoke') return oauth.revoke(res, await readForm(req));
       if (url.pathname.startsWith('/calendar/v3/')) return await calendarApi(req, res, url);
+      if (url.pathname === SANDBOX_BUSY_PATH) return sandboxBusyPage(req, res, req.method === 'POST' ? await readForm(req) : null, sandboxTarget);
       send(res, 404, googleError(404, 'notFound', 'Not Found'));
     } catch (error) {
       send(res, 500, googleError(500, 'backendError', String(error)));
     }
   });
+  const sandboxTarget = {
+    defaultEmail,
+    addMeeting(email: string, summary: string, start: string, end: string) {
+      if (!calendars.has(email)) calendars.set(email, { id: email, summary: email, timeZone: 'UTC', owner: email, appCreated: false, primary: true });
+      putConfirmedEvent(email, summary, start, end);
+    },
+  };
+  // Event ids use base32hex (a-v, 0-9): https://developers.google.com/workspace/calendar/api/v3/reference/events/insert
+  function putConfirmedEvent(calendarId: string, summary: string, start: string, end: string) {
+    const id = `seeded${randomBytes(8).toString('hex')}`.replace(/[w-z]/g, 'a');
+    events.events.set(`${calendarId}\n${id}`, { id, calendarId, etag: '"1"', status: 'confirmed', summary, start: { dateTime: start }, end: { dateTime: end } });
+    return id;
+  }
   const listening = await listenLocal(server, options.port);
   origin = listening.origin;
 
@@ -174,9 +190,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
     },
     /** A busy (opaque, confirmed) event in one of the person's calendars, for freeBusy. */
     addBusyEvent(calendarId: string, start: string, end: string) {
-      const id = `seeded${randomBytes(8).toString('hex')}`.replace(/[w-z]/g, 'a');
-      events.events.set(`${calendarId}\n${id}`, { id, calendarId, etag: '"1"', status: 'confirmed', summary: 'Private meeting', start: { dateTime: start }, end: { dateTime: end } });
-      return id;
+      return putConfirmedEvent(calendarId, 'Private meeting', start, end);
     },
     freeBusyFailures,
     events: events.events,

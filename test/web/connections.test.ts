@@ -120,4 +120,50 @@ describe('connecting calendars in Chromium', { skip: browserSkip() || radicale.s
     await p.getByText('Fastmail disconnected; its sign-in is deleted.').waitFor();
     await p.close();
   });
+
+  it('the phone after the laptop: connecting the same account says this browser joined the other device', async () => {
+    // The laptop connects the CalDAV account and saves an event.
+    const laptop = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const event = (
+      await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: t.auth, payload: { title: 'Saved on the laptop', start: '2027-02-10T18:00', end: '2027-02-10T19:00', timezone: 'Europe/Berlin' } })
+    ).json();
+    await laptop.goto(`${t.baseUrl}/me`);
+    await laptop.getByRole('button', { name: 'Connect a calendar' }).click();
+    await laptop.getByRole('button', { name: 'Other CalDAV server' }).click();
+    await laptop.getByLabel('Server URL').fill(dav.url);
+    await laptop.getByLabel('Username').fill(dav.username);
+    await laptop.getByLabel('App password').fill(dav.password);
+    await laptop.getByRole('button', { name: 'Connect', exact: true }).click();
+    await laptop.getByText('CalDAV (127.0.0.1) connected.', { exact: true }).waitFor();
+    await laptop.goto(`${t.baseUrl}/events/${event.slug}`);
+    await laptop.locator('button[aria-pressed="false"]').filter({ hasText: 'Save' }).click();
+    await laptop.locator('button[aria-pressed="true"]').filter({ hasText: 'Saved' }).waitFor();
+
+    // The phone (its own cookies) proves the same CalDAV login: it becomes that person and says so.
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(`${t.baseUrl}/me`);
+    await phone.getByText('Nothing saved yet.', { exact: false }).waitFor();
+    await phone.getByRole('button', { name: 'Connect a calendar' }).click();
+    await phone.getByRole('button', { name: 'Other CalDAV server' }).click();
+    await phone.getByLabel('Server URL').fill(dav.url);
+    await phone.getByLabel('Username').fill(dav.username);
+    await phone.getByLabel('App password').fill(dav.password);
+    await phone.getByRole('button', { name: 'Connect', exact: true }).click();
+    await phone.getByText(/CalDAV \(127\.0\.0\.1\) connected\. You had already connected this account on another device/).waitFor();
+    await phone.locator('ul.saved').getByText('Saved on the laptop').waitFor();
+    // One connection for the account, not one per device.
+    assert.equal(await phone.locator('.connection').filter({ hasText: 'CalDAV (127.0.0.1)' }).count(), 1);
+    await phone.screenshot({ path: path.join(shots, 'joined-other-device-phone.png'), fullPage: true });
+
+    // Back from Google's consent page: the Google account belongs to the person of the first test,
+    // so this browser joins that person too, and the page says so after the redirect.
+    await phone.getByRole('button', { name: 'Connect a calendar' }).click();
+    await phone.getByRole('link', { name: 'Connect Google (add my saved events)' }).click();
+    await phone.getByRole('button', { name: 'Allow' }).click();
+    await phone.waitForURL(/\/me\?connected=.*&joined=1/);
+    await phone.getByText(/Google connected\. You had already connected this account on another device/).waitFor();
+    await phone.locator('ul.saved').getByText('Kept in sync').waitFor();
+    await laptop.close();
+    await phone.close();
+  });
 });

@@ -13,6 +13,7 @@ export interface ConnectionRoutesDeps {
   currentVisitor: CurrentVisitor;
   publicUrl: string;
   sandbox: boolean;
+  sandboxBusyUrl: string | null;
 }
 
 const PROVIDER_NAMES = { google: 'Google', microsoft: 'Microsoft', caldav: 'CalDAV' } as const;
@@ -176,6 +177,8 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
             items: Type.Array(ConnectionJson),
             providers: Type.Array(Type.Object({ kind: Type.String(), configured: Type.Boolean(), connectUrl: Type.String() })),
             notice: Type.Union([Type.String(), Type.Null()]),
+            // Sandbox only: where a newcomer adds a busy meeting to the emulated Google calendar.
+            sandboxBusyUrl: Type.Union([Type.String(), Type.Null()]),
           }),
         },
       },
@@ -186,7 +189,7 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
       const items = (await deps.connections.list(visitorId)).map(describe);
       const providers = deps.connections.providers().map((p) => ({ ...p, connectUrl: `/connect/${p.kind}` }));
       const notice = deps.sandbox ? 'Local sandbox: Google and Microsoft here are emulators running on this machine, not the real services.' : null;
-      return { items, providers, notice };
+      return { items, providers, notice, sandboxBusyUrl: deps.sandbox ? deps.sandboxBusyUrl : null };
     },
   );
 

@@ -12,10 +12,18 @@ interface Connections {
   items: ConnectionJson[];
   providers: ProviderChoice[];
   notice: string | null;
+  sandboxBusyUrl: string | null;
 }
 
-// Back from a provider's consent page: /me?connected=<connection id>.
+// Back from a provider's consent page: /me?connected=<connection id>[&joined=1].
 const connectedId = () => new URLSearchParams(location.search).get('connected');
+const joinedOnReturn = () => new URLSearchParams(location.search).get('joined') === '1';
+
+/** What the person is told after connecting; joining says why their other device's events appeared here. */
+function connectedMessage(service: string, joined: boolean): string {
+  if (!joined) return `${service} connected.`;
+  return `${service} connected. You had already connected this account on another device, so this browser now shows the same saved events, feed and calendars as that one.`;
+}
 
 export function MePage() {
   const [me, setMe] = useState<MeJson | null>(null);
@@ -44,7 +52,7 @@ export function MePage() {
     load()
       .then((c) => {
         const back = c.items.find((i) => i.id === connectedId());
-        if (back) setConnectedNote(`${back.service} connected.`);
+        if (back) setConnectedNote(connectedMessage(back.service, joinedOnReturn()));
       })
       .catch(() => setFailed(true));
   }
@@ -116,6 +124,12 @@ export function MePage() {
           {connections.notice && (
             <p class="banner" role="note">
               {connections.notice}
+              {connections.sandboxBusyUrl && (
+                <>
+                  {' '}
+                  To see a clash, <a href={connections.sandboxBusyUrl}>add a busy meeting to the emulated Google calendar</a>.
+                </>
+              )}
             </p>
           )}
           {connectedNote && (
@@ -131,7 +145,7 @@ export function MePage() {
           <ConnectCalendar
             providers={connections.providers}
             onConnected={(c) => {
-              setConnectedNote(`${c.service} connected.`);
+              setConnectedNote(connectedMessage(c.service, c.joinedOtherDevice === true));
               void load();
             }}
           />
