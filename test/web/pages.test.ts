@@ -183,7 +183,7 @@ describe('web pages in Chromium', { skip: browserSkip() }, () => {
       const p = await page();
       await p.goto(`http://127.0.0.1:${port}/`);
       const widget = p.locator('calendar-club-add').first();
-      await widget.getByRole('button', { name: /Add “Makers Market” to your calendar/ }).click();
+      await widget.getByRole('button', { name: /Add to calendar: “Makers Market”/ }).click();
       const targets = await widget.getByRole('menuitem').evaluateAll((els) => els.map((a) => (a as HTMLElement).dataset.target));
       assert.deepEqual(targets, ['google', 'outlook', 'office365', 'yahoo', 'ics']);
       assert.match((await widget.getByRole('menuitem').first().getAttribute('href'))!, new RegExp(`^${t.baseUrl}/go/google/events/`));

@@ -45,7 +45,7 @@ describe('security of the pages in Chromium', { skip: browserSkip() }, () => {
     await p.goto(`${t.baseUrl}/me`);
     await p.waitForLoadState('networkidle');
     await p.goto(`${t.baseUrl}/widget/demo`);
-    await p.locator('calendar-club-add').getByRole('button', { name: /Add “.+” to your calendar/ }).waitFor();
+    await p.locator('calendar-club-add').getByRole('button', { name: /Add to calendar: “.+”/ }).waitFor();
     const buttonColour = await p.locator('calendar-club-add').evaluate((el) => getComputedStyle(el.shadowRoot!.querySelector('button')!).backgroundColor);
     assert.equal(buttonColour, 'rgb(51, 70, 211)', "the widget's own styles apply on the demo page");
     await p.goto(`${t.baseUrl}/docs`);

@@ -41,6 +41,9 @@ export function BusyCalendars({ connectionId }: { connectionId: string }) {
           {!c.owned && <span class="muted"> (shared with you)</span>}
         </label>
       ))}
+      {/* Never an empty box: say what is happening while the list loads or when there is none. */}
+      {!state && !message && <p class="muted small">Loading your calendars…</p>}
+      {state && state.calendars.length === 0 && !state.note && <p class="muted small">No calendars were found in this account.</p>}
       {state?.note && <p class="muted small">{state.note}</p>}
       <p class="muted small" aria-live="polite">
         {message}

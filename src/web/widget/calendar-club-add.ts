@@ -19,11 +19,11 @@ const scriptOrigin = (() => {
 
 const STYLE = `
 :host { display: inline-block; position: relative; font: 15px/1.4 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1b1b22; }
-button { font: inherit; cursor: pointer; border-radius: 10px; border: 1px solid #3346d3; background: #3346d3; color: #fff; padding: 0.5rem 0.9rem; min-height: 40px; }
+button { font: inherit; cursor: pointer; border-radius: 10px; border: 1px solid #3346d3; background: #3346d3; color: #fff; padding: 0.5rem 0.9rem; min-height: 44px; }
 button:focus-visible, a:focus-visible { outline: 3px solid #8fa0ff; outline-offset: 2px; }
 ul { position: absolute; z-index: 2147483000; top: calc(100% + 4px); left: 0; min-width: 15rem; margin: 0; padding: 0.3rem; list-style: none; background: #fff; border: 1px solid #e2e2ea; border-radius: 12px; box-shadow: 0 8px 24px rgb(0 0 0 / 0.15); }
 ul[hidden] { display: none; }
-a { display: block; padding: 0.55rem 0.7rem; border-radius: 8px; color: #1b1b22; text-decoration: none; }
+a { display: flex; align-items: center; box-sizing: border-box; min-height: 44px; padding: 0.55rem 0.7rem; border-radius: 8px; color: #1b1b22; text-decoration: none; }
 a:hover, a:focus { background: #f1f1f7; }
 .note { color: #5d5d6b; }
 `;
@@ -91,7 +91,8 @@ class CalendarClubAdd extends HTMLElement {
     button.textContent = 'Add to calendar ▾';
     button.setAttribute('aria-haspopup', 'menu');
     button.setAttribute('aria-expanded', 'false');
-    button.setAttribute('aria-label', `Add “${title}” to your calendar`);
+    // The name starts with the visible words, so voice control (“click Add to calendar”) finds it.
+    button.setAttribute('aria-label', `Add to calendar: “${title}”`);
     const menu = document.createElement('ul');
     menu.setAttribute('role', 'menu');
     menu.hidden = true;
