@@ -10,6 +10,8 @@ import type { VisitorRepository } from '../infra/db/visitor-repository.ts';
 import type { PushFactsReader } from '../infra/db/push-facts.ts';
 import type { ProviderRegistry } from '../integrations/registry.ts';
 import { ProviderError, type CalendarProvider, type RemoteEventInput } from '../integrations/provider.ts';
+import { isSeries } from '../core/recurrence/occurrences.ts';
+import { remoteRecurrence } from './remote-series.ts';
 
 // One push job = make one connection's copy of one event match the store. The job does not say
 // "create" or "delete": core/sync/plan.ts compares what should be there with what we pushed
@@ -59,6 +61,7 @@ export function toRemoteEvent(e: CalendarEvent, pageUrl: string): RemoteEventInp
     startUtc: e.startUtc,
     endUtc: e.endUtc,
     status: e.status === 'tentative' ? 'tentative' : 'confirmed',
+    ...(isSeries(e) ? { recurrence: remoteRecurrence(e) } : {}),
   };
 }
 

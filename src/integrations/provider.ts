@@ -3,6 +3,7 @@
 // translate their provider's payloads and errors into these; nothing else knows a provider.
 
 import type { ProviderErrorCode } from '../core/sync/failure-policy.ts';
+import type { OccurrenceOverride } from '../core/recurrence/occurrences.ts';
 
 export { PROVIDER_KINDS, type ProviderKind, type ConnectionMode } from '../core/sync/connection.ts';
 import type { ProviderKind } from '../core/sync/connection.ts';
@@ -59,6 +60,40 @@ export interface RemoteEventInput {
   startUtc: number;
   endUtc: number;
   status: 'confirmed' | 'tentative';
+  /** Set for a series: one recurring event with its exceptions (absent for a one-off event). */
+  recurrence?: RemoteRecurrence;
+}
+
+/** A series as pushed: the rule, and each changed or cancelled occurrence. */
+export interface RemoteRecurrence {
+  /** RECUR value (no `RRULE:` prefix), UNTIL in UTC for timed series, a date for all-day ones. */
+  rule: string;
+  /** The rule as stored (CalDAV renders the feed's own VEVENTs from it). */
+  rrule: string;
+  /** End of the last occurrence, changes applied. */
+  rangeEndUtc: number;
+  /** Every original occurrence's start, in order (providers that cannot take the rule as is check theirs against it). */
+  occurrenceStartsUtc: number[];
+  /** The stored exceptions (CalDAV renders master + RECURRENCE-ID VEVENTs from them). */
+  overrides: readonly OccurrenceOverride[];
+  exceptions: RemoteException[];
+}
+
+/** One changed or cancelled occurrence, named by its original start (its RECURRENCE-ID). */
+export interface RemoteException {
+  /** Original local start in the series' form: `YYYY-MM-DDTHH:MM:SS`, or a date for all-day series. */
+  originalStart: string;
+  originalStartUtc: number;
+  cancelled: boolean;
+  /** The occurrence with its changes applied (same forms as RemoteEventInput). */
+  title: string;
+  description: string | null;
+  location: string | null;
+  start: string;
+  end: string;
+  startUtc: number;
+  endUtc: number;
+  sequence: number;
 }
 
 export interface RemoteEventRef {

@@ -136,6 +136,12 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
       const visible = (id: string) => calendars.get(id)?.owner === token.email;
       return events.freeBusy(res, JSON.parse(await readBody(req)), { email: token.email, visible, failing: freeBusyFailures });
     }
+    const series = /^\/calendars\/([^/]+)\/events\/([^/]+)\/instances$/.exec(path);
+    if (series && req.method === 'GET') {
+      const calendar = calendars.get(decodeURIComponent(series[1]!));
+      if (!calendar || calendar.owner !== token.email) return send(res, 404, googleError(404, 'notFound', 'Not Found'));
+      return events.instances(res, calendar.id, decodeURIComponent(series[2]!), url);
+    }
     const match = /^\/calendars\/([^/]+)\/events(?:\/([^/]+))?$/.exec(path);
     if (match) {
       const calendarId = decodeURIComponent(match[1]!);
@@ -143,6 +149,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions) {
       if (!calendar || calendar.owner !== token.email) return send(res, 404, googleError(404, 'notFound', 'Not Found'));
       if (scopes.includes(APP_CREATED) && !calendar.appCreated) return send(res, 403, googleError(403, 'insufficientPermissions', 'Insufficient Permission'));
       if (!match[2] && req.method === 'POST') return events.insert(res, calendarId, (await body())!);
+      if (!match[2] && req.method === 'GET') return events.list(res, calendarId, url);
       if (match[2]) return events.one(req, res, calendarId, decodeURIComponent(match[2]), req.method === 'GET' || req.method === 'DELETE' ? null : await body());
     }
     return send(res, 404, googleError(404, 'notFound', 'Not Found'));

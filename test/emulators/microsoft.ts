@@ -125,6 +125,8 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions) 
       if (!ownsCalendar(id)) return send(res, 404, graphError('ErrorItemNotFound', 'The specified object was not found in the store.'));
       return send(res, 200, { id, name: calendars.get(id)?.name ?? 'Calendar', isDefaultCalendar: id === defaultCalendarId(token.email), canEdit: true });
     }
+    const instances = /^\/me\/events\/([^/]+)\/instances$/.exec(path);
+    if (instances && req.method === 'GET') return events.instances(req, res, token.email, decodeURIComponent(instances[1]!), url);
     const one = /^\/me\/events\/([^/]+)$/.exec(path);
     if (one) {
       if (req.method !== 'GET' && !writable) return send(res, 403, graphError('ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));

@@ -258,6 +258,8 @@ export function createOAuthServer(o: OAuthServerOptions) {
     failRefreshes(email: string, body: Record<string, unknown>, times = 1) {
       refreshFailures.set(email, { body, remaining: times });
     },
+    /** An access token for `email` (tests reading the emulated API as the person's calendar app would). */
+    issueAccessToken: (email: string, scope: string) => issueAccess(email, scope).token,
     expireAccessTokens() {
       for (const t of accessTokens.values()) t.expiresAt = 0;
     },

@@ -26,8 +26,11 @@ function property(name: string, form: StartForm): string {
   return form.kind === 'tzid' ? name + form.param : form.kind === 'date' ? `${name};VALUE=DATE:` : `${name}:`;
 }
 
-/** RRULE (UNTIL as UTC for timed series, a date for all-day ones) and EXDATE for cancelled dates. */
-export function recurrenceLines(e: CalendarEvent, form: StartForm): string {
+/**
+ * The series' RECUR value as written beside DTSTART: UNTIL as UTC for timed series (RFC 5545
+ * §3.3.10 with a TZID start), a date for all-day ones. Feeds and push (Google) both send this.
+ */
+export function exportedRule(e: Pick<CalendarEvent, 'rrule' | 'start' | 'end' | 'timezone' | 'allDay' | 'startUtc' | 'endUtc'>): string {
   const rule = storedRule(e.rrule!);
   let until: string | null = null;
   const bound = untilBound(rule, e);
@@ -37,7 +40,12 @@ export function recurrenceLines(e: CalendarEvent, form: StartForm): string {
       until = `${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`;
     } else until = utcDateTime(bound);
   }
-  let out = 'RRULE:' + formatRule(rule, until) + CRLF;
+  return formatRule(rule, until);
+}
+
+/** RRULE (UNTIL as UTC for timed series, a date for all-day ones) and EXDATE for cancelled dates. */
+export function recurrenceLines(e: CalendarEvent, form: StartForm): string {
+  let out = 'RRULE:' + exportedRule(e) + CRLF;
   const cancelled = (e.overrides ?? []).filter((o) => o.cancelled).map((o) => occurrenceValue(e, o.occurrence, form));
   if (cancelled.length > 0) out += foldLine(property('EXDATE', form) + cancelled.join(',')) + CRLF;
   return out;

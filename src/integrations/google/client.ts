@@ -1,7 +1,7 @@
 import { fetchWithBearer, type ProviderResponse } from '../http.ts';
-import { ProviderError, type AccessTokenSource, type BusyInterval, type CalendarProvider, type RemoteCalendar, type RemoteEventRef } from '../provider.ts';
+import { ProviderError, type AccessTokenSource, type BusyInterval, type CalendarProvider, type RemoteCalendar, type RemoteEventInput, type RemoteEventRef } from '../provider.ts';
 import { googleError } from './errors.ts';
-import { fromGoogleFreeBusy, googleEventId, toGoogleEvent } from './mapper.ts';
+import { fromGoogleFreeBusy, googleChangedInstances, googleEventId, toGoogleEvent } from './mapper.ts';
 
 export interface GoogleProviderOptions {
   /** e.g. https://www.googleapis.com (or an emulator origin). */
@@ -53,6 +53,22 @@ export function createGoogleProvider(o: GoogleProviderOptions): CalendarProvider
     return body.etag ?? '*';
   }
 
+  /**
+   * A series' changed occurrences, each PATCHed by its instance id after the series itself was
+   * written (cancelled ones are EXDATEs of the series). All of them every time: a PATCH with the
+   * same content changes nothing, and the end state does not depend on whether Google kept
+   * them across a change to the series. Occurrences nobody changed are never touched.
+   */
+  async function writeInstances(calendarId: string, seriesId: string, event: RemoteEventInput): Promise<void> {
+    for (const instance of googleChangedInstances(event, seriesId)) {
+      await call('PATCH', eventPath(calendarId, instance.id), 'update one occurrence', instance.body);
+    }
+  }
+  const withInstances = async (calendarId: string, event: RemoteEventInput, written: RemoteEventRef): Promise<RemoteEventRef> => {
+    if (event.recurrence) await writeInstances(calendarId, written.remoteId, event);
+    return written;
+  };
+
   return {
     kind: 'google',
     async listCalendars() {
@@ -86,26 +102,30 @@ export function createGoogleProvider(o: GoogleProviderOptions): CalendarProvider
       // One id per event and connection, whatever the generation: Google keeps deleted events,
       // so a later create meets the old one (409) and brings it back with PUT.
       const id = googleEventId(event.uid, o.connectionId);
+      let written: RemoteEventRef;
       try {
-        return ref(await call('POST', `/calendars/${enc(calendarId)}/events?sendUpdates=none`, 'create event', toGoogleEvent(event, id)));
+        written = ref(await call('POST', `/calendars/${enc(calendarId)}/events?sendUpdates=none`, 'create event', toGoogleEvent(event, id)));
       } catch (error) {
         // 409: it is already there (a retry after a timeout, or a copy deleted earlier, which
         // Google keeps as cancelled): bring it up to date instead of making a second one.
         if ((error as { status?: number }).status !== 409) throw error;
-        return ref(await call('PUT', `/calendars/${enc(calendarId)}/events/${id}?sendUpdates=none`, 'update existing event', toGoogleEvent(event, id)));
+        written = ref(await call('PUT', `/calendars/${enc(calendarId)}/events/${id}?sendUpdates=none`, 'update existing event', toGoogleEvent(event, id)));
       }
+      return withInstances(calendarId, event, written);
     },
     async updateEvent(calendarId, current, event) {
       const path = eventPath(calendarId, current.remoteId);
       const patch = async (etag: string) => ref(await call('PATCH', path, 'update event', toGoogleEvent(event, current.remoteId), { 'if-match': etag }));
       // Always conditional: a copy the person deleted has a new etag (412), and is then read.
+      let written: RemoteEventRef;
       try {
-        return await patch(current.etag ?? (await liveEtag(path)));
+        written = await patch(current.etag ?? (await liveEtag(path)));
       } catch (error) {
         if (!(error instanceof ProviderError) || error.status !== 412) throw error;
+        // Changed meanwhile: the organizer's version wins, unless the change was a deletion.
+        written = await patch(await liveEtag(path));
       }
-      // Changed meanwhile: the organizer's version wins, unless the change was a deletion.
-      return patch(await liveEtag(path));
+      return withInstances(calendarId, event, written);
     },
     async deleteEvent(calendarId, current) {
       await call('DELETE', eventPath(calendarId, current.remoteId), 'delete event');

@@ -13,6 +13,44 @@ export function googleEventId(uid: string, connectionId: string): string {
   return out;
 }
 
+const basic = (local: string) => local.replace(/[-:]/g, '');
+
+/**
+ * A series' `recurrence` lines: the RRULE, and one EXDATE for the cancelled occurrences in the
+ * start's own form (TZID wall clock, or dates for all-day series), as RFC 5545 wants them
+ * (https://developers.google.com/workspace/calendar/api/v3/reference/events: "list of RRULE,
+ * EXRULE, RDATE and EXDATE lines for a recurring event, as specified in RFC5545").
+ */
+export function googleRecurrence(e: RemoteEventInput): string[] | undefined {
+  if (!e.recurrence) return undefined;
+  const lines = [`RRULE:${e.recurrence.rule}`];
+  const cancelled = e.recurrence.exceptions.filter((x) => x.cancelled).map((x) => basic(x.originalStart));
+  if (cancelled.length > 0) lines.push(e.allDay ? `EXDATE;VALUE=DATE:${cancelled.join(',')}` : `EXDATE;TZID=${e.timezone}:${cancelled.join(',')}`);
+  return lines;
+}
+
+/**
+ * The id of one instance of a series: the series' id, `_`, and the original start in UTC
+ * (`…_20270316T230000Z`), or its date for an all-day series (`…_20270316`); the id Google gives
+ * the instances it expands (https://developers.google.com/workspace/calendar/api/guides/recurringevents).
+ */
+export function googleInstanceId(seriesId: string, originalStartUtc: number, allDay: boolean): string {
+  const stamp = new Date(originalStartUtc).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return `${seriesId}_${allDay ? stamp.slice(0, 8) : stamp}`;
+}
+
+/** The changed instances of a series, each as the body of its own PATCH. */
+export function googleChangedInstances(e: RemoteEventInput, seriesId: string): { id: string; body: ReturnType<typeof toGoogleEvent> }[] {
+  return (e.recurrence?.exceptions ?? [])
+    .filter((x) => !x.cancelled)
+    .map((x) => {
+      const id = googleInstanceId(seriesId, x.originalStartUtc, e.allDay);
+      const { recurrence: _, ...one } = e;
+      const body = toGoogleEvent({ ...one, title: x.title, description: x.description, location: x.location, start: x.start, end: x.end, startUtc: x.startUtc, endUtc: x.endUtc, sequence: x.sequence }, id);
+      return { id, body };
+    });
+}
+
 export function toGoogleEvent(e: RemoteEventInput, id: string) {
   const time = (local: string) => (e.allDay ? { date: local } : { dateTime: local, timeZone: e.timezone });
   return {
@@ -22,6 +60,7 @@ export function toGoogleEvent(e: RemoteEventInput, id: string) {
     location: e.location ?? undefined,
     start: time(e.start),
     end: time(e.end),
+    recurrence: googleRecurrence(e),
     status: e.status,
     transparency: e.allDay ? 'transparent' : 'opaque',
     source: e.url ? { title: 'Calendar Club', url: e.url } : undefined,

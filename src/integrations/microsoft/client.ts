@@ -1,7 +1,7 @@
 import { fetchWithBearer, type ProviderResponse } from '../http.ts';
 import { ProviderError, type AccessTokenSource, type BusyInterval, type CalendarProvider, type RemoteCalendar, type RemoteEventInput, type RemoteEventRef } from '../provider.ts';
 import { graphError } from './errors.ts';
-import { fromCalendarView, graphTransactionId, toGraphEvent } from './mapper.ts';
+import { fromCalendarView, graphTransactionId, toGraphEvent, toGraphException } from './mapper.ts';
 
 export interface MicrosoftProviderOptions {
   /** e.g. https://graph.microsoft.com (or an emulator origin). */
@@ -41,6 +41,38 @@ export function createMicrosoftProvider(o: MicrosoftProviderOptions): CalendarPr
     owned: c.isDefaultCalendar === true || c.canShare === true,
   });
 
+  /**
+   * A series' exceptions, after the series itself was written: each occurrence is found among
+   * the series' instances by its originalStart (GET /events/{id}/instances), then PATCHed
+   * (changed) or DELETEd (cancelled) by its own id
+   * (https://learn.microsoft.com/en-us/graph/api/event-list-instances). A cancelled one is not
+   * listed any more, so a retry does not delete it twice; every exception is applied each time,
+   * so the end state does not depend on whether Outlook kept them across a series change.
+   * Occurrences nobody changed are never touched.
+   */
+  async function writeExceptions(seriesId: string, event: RemoteEventInput): Promise<void> {
+    const exceptions = event.recurrence?.exceptions ?? [];
+    if (exceptions.length === 0) return;
+    const day = 86_400_000;
+    const from = Math.min(event.startUtc, ...exceptions.map((x) => x.startUtc)) - day;
+    const to = Math.max(event.recurrence!.rangeEndUtc, ...exceptions.map((x) => x.endUtc)) + day;
+    const byOriginal = new Map<number, string>();
+    let next: string | undefined = `/me/events/${enc(seriesId)}/instances?startDateTime=${enc(new Date(from).toISOString())}&endDateTime=${enc(new Date(to).toISOString())}&$top=500&$select=id,originalStart`;
+    while (next) {
+      const res: ProviderResponse = await call('GET', next, 'read the occurrences', undefined, { prefer: 'outlook.timezone="UTC"' });
+      const body = res.body as { value?: { id: string; originalStart?: string }[]; '@odata.nextLink'?: string };
+      for (const i of body.value ?? []) if (i.originalStart) byOriginal.set(Date.parse(i.originalStart), i.id);
+      next = body['@odata.nextLink'];
+    }
+    for (const x of exceptions) {
+      const id = byOriginal.get(x.originalStartUtc);
+      // Not listed: cancelled already (by us earlier, or by the person) — never brought back.
+      if (!id) continue;
+      if (x.cancelled) await call('DELETE', `/me/events/${enc(id)}`, 'cancel one occurrence');
+      else await call('PATCH', `/me/events/${enc(id)}`, 'update one occurrence', toGraphException(event, x));
+    }
+  }
+
   async function createEvent(calendarId: string, event: RemoteEventInput, generation: number): Promise<RemoteEventRef> {
     // transactionId: "a custom identifier specified by a client app for the server to avoid
     // redundant POST operations in case of client retries to create the same event"
@@ -48,6 +80,7 @@ export function createMicrosoftProvider(o: MicrosoftProviderOptions): CalendarPr
     const body = { ...toGraphEvent(event), transactionId: graphTransactionId(event.uid, o.connectionId, generation) };
     const res = await call('POST', `/me/calendars/${enc(calendarId)}/events`, 'create event', body);
     const created = res.body as { id: string; changeKey?: string };
+    await writeExceptions(created.id, event);
     return { remoteId: created.id, etag: created.changeKey ?? null };
   }
 
@@ -97,6 +130,7 @@ export function createMicrosoftProvider(o: MicrosoftProviderOptions): CalendarPr
     async updateEvent(_calendarId, current, event) {
       const res = await call('PATCH', `/me/events/${enc(current.remoteId)}`, 'update event', toGraphEvent(event));
       const updated = res.body as { id: string; changeKey?: string };
+      await writeExceptions(updated.id ?? current.remoteId, event);
       return { remoteId: updated.id ?? current.remoteId, etag: updated.changeKey ?? null };
     },
     async deleteEvent(_calendarId, current) {

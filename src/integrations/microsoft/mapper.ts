@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { BusyInterval, RemoteEventInput } from '../provider.ts';
+import type { BusyInterval, RemoteEventInput, RemoteException } from '../provider.ts';
 import { formatLocalDateTime, fromWallClockMs, parseLocalDateTime, utcToZoned, zonedToUtcMs } from '../../core/time/local-time.ts';
 import { graphTimeZone, windowsZoneFor } from './windows-zones.ts';
+import { graphRecurrence } from './recurrence.ts';
 
 /**
  * Graph's idempotency key for creates: the same for every retry of one copy. A copy made again
@@ -39,7 +40,9 @@ function existsInZone(local: string, zone: string): boolean {
 }
 
 export function toGraphEvent(e: RemoteEventInput) {
+  const recurrence = graphRecurrence(e);
   return {
+    ...(recurrence ? { recurrence } : {}),
     subject: e.title,
     body: { contentType: 'text', content: [e.description, e.url].filter(Boolean).join('\n\n') },
     location: e.location ? { displayName: e.location } : undefined,
@@ -59,4 +62,10 @@ export function fromCalendarView(body: unknown): BusyInterval[] {
   return ((body as CalendarViewBody).value ?? [])
     .filter((e) => !e.isCancelled && e.showAs !== 'free' && e.showAs !== 'workingElsewhere')
     .map((e) => ({ start: Date.parse(`${e.start.dateTime.replace(/Z$/, '')}Z`), end: Date.parse(`${e.end.dateTime.replace(/Z$/, '')}Z`), remoteEventId: e.id }));
+}
+
+/** A changed occurrence as the body of its PATCH: the series' fields with the changes applied. */
+export function toGraphException(e: RemoteEventInput, x: RemoteException) {
+  const { recurrence: _, ...one } = e;
+  return toGraphEvent({ ...one, title: x.title, description: x.description, location: x.location, start: x.start, end: x.end, startUtc: x.startUtc, endUtc: x.endUtc });
 }
