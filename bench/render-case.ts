@@ -1,8 +1,9 @@
 // One render measurement in its own process, so peak memory belongs to this case alone.
-// Usage: node bench/render-case.ts <ours|ical-generator> <event count> <runs>
+// Usage: node bench/render-case.ts <ours|ours-series|ours-after-edit|ical-generator> <event count> <runs>
 import ical from 'ical-generator';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
-import { renderCalendarBytes } from '../src/core/ics/calendar.ts';
+import { renderCalendarBytes, type CachedVevent, type VeventCache } from '../src/core/ics/calendar.ts';
+import { BoundedCache } from '../src/app/bounded-cache.ts';
 import type { CalendarEvent } from '../src/core/events/event.ts';
 import { generateEvents } from './events.ts';
 import { generateEventsWithSeries } from './series-events.ts';
@@ -11,9 +12,16 @@ const [library = 'ours', sizeText = '1000', runsText = '3'] = process.argv.slice
 const size = Number(sizeText);
 const runs = Number(runsText);
 
-// Both produce the bytes an HTTP response needs.
-function renderOurs(events: CalendarEvent[]): Buffer {
-  return renderCalendarBytes({ productId: '-//Bench//Bench//EN', name: 'Bench', refreshMinutes: 60 }, events);
+/** The feed service's VEVENT cache (src/app/feeds.ts), empty. */
+function veventCache(): VeventCache {
+  const cache = new BoundedCache<CachedVevent>(256 * 1024 * 1024);
+  return { get: (id) => cache.get(id), set: (id, entry) => cache.set(id, entry, entry.bytes.length + 128) };
+}
+
+// Both produce the bytes an HTTP response needs. Ours as the feed service renders a version
+// nobody rendered before: through an empty VEVENT cache, filling it.
+function renderOurs(events: CalendarEvent[], cache = veventCache()): Buffer {
+  return renderCalendarBytes({ productId: '-//Bench//Bench//EN', name: 'Bench', refreshMinutes: 60 }, events, cache);
 }
 
 /** The same calendar through ical-generator: same fields, VTIMEZONEs from the same library. */
@@ -40,6 +48,26 @@ function renderIcalGenerator(events: CalendarEvent[]): Buffer {
     } as Parameters<typeof cal.createEvent>[0]);
   }
   return Buffer.from(cal.toString(), 'utf8');
+}
+
+// `ours-after-edit`: the render that follows an edit of one event, its other events' VEVENTs
+// kept from the render before; each run edits another event.
+if (library === 'ours-after-edit') {
+  const events = generateEvents(size);
+  const cache = veventCache();
+  renderOurs(events, cache);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const k = (i * 7919) % size;
+    const e = events[k]!;
+    events[k] = { ...e, title: `${e.title} (edited)`, sequence: e.sequence + 1, updatedAt: e.updatedAt + 1000 };
+    const started = performance.now();
+    renderOurs(events, cache);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  process.stdout.write(JSON.stringify({ library, size, medianMs: times[Math.floor(times.length / 2)], worstMs: times.at(-1) }) + '\n');
+  process.exit(0);
 }
 
 // `ours-series`: the same feed with 2,000 of its events (a fifth at smaller sizes) as series.

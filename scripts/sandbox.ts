@@ -39,7 +39,8 @@ const app = spawn(process.execPath, ['src/main.ts'], {
 process.stdout.write(
   `\nLocal sandbox: Google emulator at ${google.url}, Microsoft emulator at ${microsoft.url}.\n` +
     `Open ${publicUrl}/me and press "Connect Google" or "Connect Microsoft"; the consent page is the emulator's.\n` +
-    `Add a busy meeting to the emulated Google calendar at ${google.url}${SANDBOX_BUSY_PATH} to see a clash.\n\n`,
+    `Add a busy meeting to the emulated Google calendar at ${google.url}${SANDBOX_BUSY_PATH} to see a clash.\n` +
+    `Emails (verification, invites) are written to files and shown at ${publicUrl}/sandbox/mail.\n\n`,
 );
 const stop = async () => {
   app.kill('SIGTERM');

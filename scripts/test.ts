@@ -11,6 +11,9 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-post
 const root = path.resolve(import.meta.dirname, '..');
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
 
+// Servers the tests start are one process each unless a test asks for more.
+process.env.WEB_CONCURRENCY ??= '1';
+
 let cluster: ThrowawayPostgres | null = null;
 if (!process.env.TEST_DATABASE_URL) {
   const started = await startThrowawayPostgres();

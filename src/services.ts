@@ -26,6 +26,11 @@ import { createConflictUseCases } from './app/conflicts.ts';
 import { createFeedService } from './app/feeds.ts';
 import { createMetrics } from './http/plugins/metrics.ts';
 import { createHousekeeping } from './worker/housekeeping.ts';
+import { createEmailRepository } from './infra/db/email-repository.ts';
+import { createMailTransport } from './infra/mail/transport.ts';
+import { createEmailInvites } from './app/email-invites.ts';
+import { createInboundMail } from './app/inbound-mail.ts';
+import { createMailJobRunner } from './worker/mail-jobs.ts';
 
 export const PRODUCT_ID = '-//Calendar Club//Calendar Club 1.0//EN';
 
@@ -65,6 +70,19 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     { connections: connectionRepository, copies, events: eventRepository, visitors: visitorRepository, registry, facts: createPushFactsReader(database.db), clock },
     config.publicUrl,
   );
+  const emailRepository = createEmailRepository(database.db);
+  const emailInvites = createEmailInvites({
+    emails: emailRepository,
+    events: eventRepository,
+    visitors: visitorRepository,
+    vault,
+    transport: createMailTransport(config.mail, config.dataDir),
+    publicUrl: config.publicUrl,
+    mailFrom: config.mail.from,
+    calendarName: config.calendarName,
+    productId: PRODUCT_ID,
+    clock,
+  });
   // Settings that shape rendered bytes: a change to any of them is a new feed version.
   const settingsFingerprint = createHash('sha256')
     .update(
@@ -107,7 +125,12 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
       onOutcome: (kind, outcome, latency) => metrics.recordPush(kind, outcome, latency),
       onCalendarChanged: (id) => conflicts.forget(id),
       log,
+      mail: createMailJobRunner({ invites: emailInvites, emails: emailRepository, outbox, clock, onOutcome: (kind, outcome, latency) => metrics.recordPush(kind, outcome, latency), log }),
     }),
+    /** Email invites (issue 15): addresses, verification, what the worker sends; replies in. */
+    emailInvites,
+    emailRepository,
+    inboundMail: createInboundMail({ emails: emailRepository, events: eventRepository, visitors: visitorRepository, clock, log }),
     conflicts,
     /** Removes idle visitors, expired OAuth states and ended rate-limit windows; runs with the worker. */
     housekeeping: createHousekeeping({ db: database.db, states: oauthStates, clock, log }),
@@ -123,6 +146,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     feeds: createFeedService({
       feeds: createFeedRepository(database.db, database.engine),
       events: eventRepository,
+      changes: database.feedChanges,
       policy: {
         pastDays: config.feedPastDays,
         futureDays: config.feedFutureDays,

@@ -42,6 +42,11 @@ export class BoundedCache<V> {
     this.#size -= entry.size;
   }
 
+  clear(): void {
+    this.#entries.clear();
+    this.#size = 0;
+  }
+
   get size(): number {
     return this.#size;
   }

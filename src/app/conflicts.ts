@@ -6,6 +6,7 @@ import type { ProviderRegistry } from '../integrations/registry.ts';
 import type { Database } from '../infra/db/schema.ts';
 import type { Kysely } from 'kysely';
 import { NotFoundError } from './errors.ts';
+import { occurrencesBetween } from '../core/recurrence/occurrences.ts';
 import { checkedChoice, planBusyCalendars, type BusyCalendarPlan } from './busy-calendars.ts';
 import { ExpiringCache } from './expiring-cache.ts';
 
@@ -166,7 +167,14 @@ export function createConflictUseCases(d: ConflictsDeps) {
       );
       const events = await d.events.list({ from, to, includeCancelled: false, limit: 500 });
       const mine = withoutOwnCopies(busy, await ownCopies(connections.map((c) => c.id)));
-      const clashes = findClashes(events.map((e) => ({ id: e.id, start: e.startUtc, end: e.endUtc })), mine);
+      // Each occurrence of a series in the range is checked on its own (changes applied, cancelled ones skipped).
+      const occurrences = events.flatMap((e) =>
+        occurrencesBetween(e, from, to)
+          .filter((o) => o.status !== 'cancelled')
+          .map((o) => ({ id: e.id, occurrence: o.occurrence, title: o.title, start: o.startUtc, end: o.endUtc, allDay: e.allDay })),
+      );
+      const clashes = findClashes(occurrences, mine);
+      const titleOf = new Map(occurrences.map((o) => [`${o.id}\n${o.occurrence}`, o.title]));
       const kindOf = new Map(connections.map((c) => [c.id, c.kind]));
       // Free evenings only when every calendar answered: a calendar we could not read might be
       // the busy one. Our own copies count here: an evening with a saved event is not free.
@@ -185,14 +193,20 @@ export function createConflictUseCases(d: ConflictsDeps) {
             title: e.title,
             clashes: clashes
               .filter((x) => x.eventId === e.id)
-              .map((x) => ({ connectionId: x.connectionId, kind: kindOf.get(x.connectionId) ?? 'unknown', start: new Date(x.start).toISOString(), end: new Date(x.end).toISOString(), busyStart: new Date(x.busyStart).toISOString(), busyEnd: new Date(x.busyEnd).toISOString() })),
+              .map((x) => ({
+                occurrence: x.occurrence ?? '',
+                occurrenceTitle: titleOf.get(`${e.id}\n${x.occurrence}`) ?? e.title,
+                occurrenceStart: new Date(x.occurrenceStart).toISOString(),
+                occurrenceEnd: new Date(x.occurrenceEnd).toISOString(),
+                connectionId: x.connectionId, kind: kindOf.get(x.connectionId) ?? 'unknown', start: new Date(x.start).toISOString(), end: new Date(x.end).toISOString(), busyStart: new Date(x.busyStart).toISOString(), busyEnd: new Date(x.busyEnd).toISOString() })),
           })),
         checked: checks.sort((a, b) => a.connectionId.localeCompare(b.connectionId)),
         freeEvenings:
           free?.map((date) => {
             const w = windows.get(date)!;
             // What is on that evening and fits: suggestions from the same data.
-            return { date, eventIds: events.filter((e) => !e.allDay && e.startUtc >= w.start && e.startUtc < w.end && !clashing.has(e.id)).map((e) => e.id) };
+            const fits = occurrences.filter((o) => !o.allDay && o.start >= w.start && o.start < w.end && !clashing.has(o.id));
+            return { date, eventIds: [...new Set(fits.map((o) => o.id))] };
           }) ?? null,
       };
     },

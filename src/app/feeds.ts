@@ -1,4 +1,4 @@
-import { renderCalendarBytes } from '../core/ics/calendar.ts';
+import { renderCalendarBytes, type CachedVevent, type VeventCache } from '../core/ics/calendar.ts';
 import {
   feedRefs,
   feedEtag,
@@ -10,7 +10,9 @@ import {
 } from '../core/feeds/feed.ts';
 import type { FeedRepository } from '../infra/db/feed-repository.ts';
 import type { EventRepository } from '../infra/db/event-repository.ts';
+import type { FeedChanges } from '../infra/db/feed-changes.ts';
 import { BoundedCache } from './bounded-cache.ts';
+import { createFeedVersions } from './feed-versions.ts';
 
 import { encode, type Coding } from './compression.ts';
 
@@ -24,6 +26,13 @@ export interface FeedValidators {
   state: FeedState;
   etag: string;
   lastModified: number;
+  /** Last-Modified as HTTP writes it. */
+  lastModifiedHttp: string;
+  /**
+   * From memory, not read for this request: a client holding a validator that does not match
+   * may hold a newer version this process has not heard of yet (see `validators`).
+   */
+  fromMemory: boolean;
 }
 
 /** One rendered feed version. Compressed forms are made once, on first demand, then kept. */
@@ -36,6 +45,8 @@ export interface RenderedFeed {
 export interface FeedServiceOptions {
   feeds: FeedRepository;
   events: EventRepository;
+  /** Tells when a feed's version moves, so versions can be held in memory. */
+  changes: FeedChanges;
   policy: FeedPolicy;
   calendarName: string;
   refreshMinutes: number;
@@ -46,6 +57,8 @@ export interface FeedServiceOptions {
   onRender?: (seconds: number, eventCount: number) => void;
   /** Upper bound on cached bytes, all versions and codings together. */
   cacheBytes?: number;
+  /** Upper bound on the encoded VEVENTs kept for the next render (bytes, roughly). */
+  veventCacheBytes?: number;
 }
 
 export type FeedService = ReturnType<typeof createFeedService>;
@@ -55,6 +68,28 @@ export function createFeedService(o: FeedServiceOptions) {
   const cache = new BoundedCache<RenderedFeed>(o.cacheBytes ?? 256 * 1024 * 1024);
   // One render in flight per feed; concurrent misses wait for it instead of rendering again.
   const inFlight = new Map<string, Promise<RenderedFeed | null>>();
+  // Each event's VEVENT bytes per version, shared by every feed holding it: after one edit the
+  // next render serializes that one event and concatenates the rest.
+  const veventBytes = new BoundedCache<CachedVevent>(o.veventCacheBytes ?? 64 * 1024 * 1024);
+  const vevents: VeventCache = {
+    get: (id) => veventBytes.get(id),
+    set: (id, entry) => veventBytes.set(id, entry, entry.bytes.length + 128), // + what the entry itself costs
+  };
+  const versions = createFeedVersions({ read: (key) => o.feeds.state(key), changes: o.changes });
+  // Validators of a version, per window day: computed once, not per request.
+  const computed = new WeakMap<FeedState, { day: number; memory: FeedValidators; read: FeedValidators }>();
+
+  function validatorsOf(ref: FeedRef, state: FeedState, fromMemory: boolean): FeedValidators {
+    const window = feedWindow(o.policy, clock());
+    let c = computed.get(state);
+    if (!c || c.day !== window.day) {
+      const lastModified = feedLastModified(state, window);
+      const v = { ref, state, etag: feedEtag(state, window, o.settingsFingerprint), lastModified, lastModifiedHttp: new Date(lastModified).toUTCString() };
+      c = { day: window.day, memory: { ...v, fromMemory: true }, read: { ...v, fromMemory: false } };
+      computed.set(state, c);
+    }
+    return fromMemory ? c.memory : c.read;
+  }
 
   function cached(etag: string, lastModified: number, identity: Buffer): RenderedFeed {
     const bodies = new Map<Coding, Promise<Buffer>>([['identity', Promise.resolve(identity)]]);
@@ -87,7 +122,7 @@ export function createFeedService(o: FeedServiceOptions) {
     const already = cache.get(etag);
     if (already) return already;
     const name = await feedName(ref);
-    const body = renderCalendarBytes({ productId: o.productId, name, refreshMinutes: o.refreshMinutes }, snapshot.events);
+    const body = renderCalendarBytes({ productId: o.productId, name, refreshMinutes: o.refreshMinutes }, snapshot.events, vevents);
     const feed = cached(etag, feedLastModified(snapshot.state, window), body);
     o.onRender?.((performance.now() - started) / 1000, snapshot.events.length);
     return feed;
@@ -103,17 +138,15 @@ export function createFeedService(o: FeedServiceOptions) {
   return {
     refs: feedRefs,
 
-    /** Null for an unknown feed. Reads no events. */
-    async validators(ref: FeedRef): Promise<FeedValidators | null> {
-      const state = await o.feeds.state(ref.key);
-      if (!state) return null;
-      const window = feedWindow(o.policy, clock());
-      return {
-        ref,
-        state,
-        etag: feedEtag(state, window, o.settingsFingerprint),
-        lastModified: feedLastModified(state, window),
-      };
+    /**
+     * Null for an unknown feed. Reads no events; from memory when the version is held there,
+     * or with `fresh`, always from the database (one primary-key read).
+     */
+    async validators(ref: FeedRef, fresh = false): Promise<FeedValidators | null> {
+      const held = fresh ? undefined : versions.held(ref.key);
+      if (held) return validatorsOf(ref, held, true);
+      const state = await versions.read(ref.key);
+      return state ? validatorsOf(ref, state, false) : null;
     },
 
     /**
@@ -132,6 +165,12 @@ export function createFeedService(o: FeedServiceOptions) {
       if (!feed) throw new Error(`feed ${v.ref.key} vanished while rendering`);
       return feed;
     },
+
+    /**
+     * Drops every version held in memory: after a change made through this process it shows in
+     * this process's feeds at once, not only when the database's notification comes back.
+     */
+    forgetHeldVersions: () => versions.forgetAll(),
 
     /** For tests and metrics: bytes held by the render cache. */
     cachedBytes: () => cache.size,

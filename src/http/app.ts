@@ -1,3 +1,4 @@
+import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -22,6 +23,8 @@ import { connectionRoutes } from './routes/connections.ts';
 import { webRoutes } from './routes/web.ts';
 import { eventPreview } from './routes/page-meta.ts';
 import { meRoutes } from './routes/me.ts';
+import { emailRoutes } from './routes/email.ts';
+import { sandboxMailRoutes } from './routes/sandbox-mail.ts';
 import { visitorSession } from './plugins/session.ts';
 import { installRateLimits } from './plugins/rate-limits.ts';
 import { refuseCrossSiteWrites } from './plugins/cross-site.ts';
@@ -69,6 +72,12 @@ export async function buildApp({ services, adminToken, sessionSecret, logger = t
   securityHeaders(app);
   refuseCrossSiteWrites(app, config.publicUrl);
   services.metrics.install(app);
+  // A write answered here may have moved feed versions: this process's feeds show it at once
+  // (other processes learn of it from the database's notification).
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') services.feeds.forgetHeldVersions();
+    done(null, payload);
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -80,7 +89,7 @@ export async function buildApp({ services, adminToken, sessionSecret, logger = t
       },
       servers: [{ url: config.publicUrl }],
       components: {
-        securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } },
+        securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' }, inboundToken: { type: 'http', scheme: 'bearer', description: 'INBOUND_MAIL_TOKEN' } },
       },
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -106,7 +115,7 @@ export async function buildApp({ services, adminToken, sessionSecret, logger = t
   await app.register(organizerSessionRoutes, { session: organizer, bearerOnly });
   services.metrics.serve(app, adminOnly);
   await app.register(healthRoutes, { ready: services.ready });
-  await app.register(eventRoutes, { events: services.events, publicUrl: config.publicUrl, adminOnly });
+  await app.register(eventRoutes, { events: services.events, publicUrl: config.publicUrl, adminOnly, clock: services.clock });
   await app.register(occurrenceRoutes, {
     occurrences: createOccurrenceUseCases({ events: services.eventRepository, clock: services.clock }),
     adminOnly,
@@ -125,7 +134,10 @@ export async function buildApp({ services, adminToken, sessionSecret, logger = t
     calendarName: config.calendarName,
     settingsFingerprint: services.settingsFingerprint,
   });
-  await app.register(meRoutes, { visitors: services.visitors, currentVisitor, publicUrl: config.publicUrl });
+  await app.register(meRoutes, { visitors: services.visitors, currentVisitor, publicUrl: config.publicUrl, emailState: (id) => services.emailInvites.state(id) });
+  await app.register(emailRoutes, { invites: services.emailInvites, inbound: services.inboundMail, currentVisitor, inboundToken: config.mail.inboundToken, adminOnly });
+  // The sandbox's mailbox page: only where mail is written to files and the pages say "sandbox".
+  if (config.sandbox && !config.mail.smtpUrl) await app.register(sandboxMailRoutes, { mailDir: path.join(config.dataDir, 'mail') });
   await app.register(connectionRoutes, { connections: services.connections, currentVisitor, publicUrl: config.publicUrl, sandbox: config.sandbox, sandboxBusyUrl: config.sandboxBusyUrl });
   await app.register(conflictRoutes, { conflicts: services.conflicts, currentVisitor });
   await app.register(syncRoutes, { copies: services.copies, events: services.events, currentVisitor, adminOnly, clock: services.clock });
@@ -135,6 +147,7 @@ export async function buildApp({ services, adminToken, sessionSecret, logger = t
     publicUrl: config.publicUrl,
     calendarName: config.calendarName,
     onAdd: (target) => services.metrics.recordAdd(target),
+    clock: services.clock,
   });
   await app.register(webRoutes, {
     eventExists: (idOrSlug) => services.events.get(idOrSlug).then(

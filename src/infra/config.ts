@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 // The environment, parsed once into a frozen object. Nothing else reads process.env.
@@ -11,6 +12,8 @@ export interface Config {
   databaseSchema: string | null;
   /** Where generated secrets (admin token) and the default SQLite file live. */
   dataDir: string;
+  /** Web processes sharing the port (WEB_CONCURRENCY); default one per core on PostgreSQL, 1 on SQLite. */
+  webConcurrency: number;
   /** Null: generate one into dataDir on first start. */
   adminToken: string | null;
   /** Signs session cookies. Null: generate one into dataDir on first start. */
@@ -46,6 +49,8 @@ export interface Config {
   sandboxBusyUrl: string | null;
   /** `id:base64key,…` (first seals). Null: generate one into dataDir on first start. */
   tokenEncryptionKeys: string | null;
+  /** Email invites (issue 15): how mail leaves, who it is from, what guards inbound replies. */
+  mail: MailConfig;
   google: OAuthProviderConfig & { accountsUrl: string; oauth2Url: string; apiUrl: string; issuer: string };
   microsoft: OAuthProviderConfig & { loginUrl: string; graphUrl: string; tenant: string };
 }
@@ -54,6 +59,17 @@ export interface OAuthProviderConfig {
   /** Null: the provider is not configured (its connect button is hidden). */
   clientId: string | null;
   clientSecret: string | null;
+}
+
+export interface MailConfig {
+  /** `smtp://user:pass@host:port` or `smtps://…` (SMTP_URL); null: each message is written as an .eml file under dataDir/mail. */
+  smtpUrl: string | null;
+  /** From and ORGANIZER address (MAIL_FROM), `Name <address>` or a bare address. */
+  from: string;
+  /** Bearer token of POST /api/v1/inbound-mail (INBOUND_MAIL_TOKEN); null: the route refuses everything. */
+  inboundToken: string | null;
+  /** DKIM signing (DKIM_PRIVATE_KEY as PEM text or a file path, DKIM_DOMAIN, DKIM_SELECTOR); null: unsigned. */
+  dkim: { privateKey: string; domain: string; selector: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +94,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     throw new ConfigError('DATABASE_URL must start with file: (SQLite) or postgres:// (PostgreSQL)');
   }
   const dataDir = path.resolve(env.DATA_DIR ?? defaultDataDir(databaseUrl));
+  const webConcurrency = intSetting(env, 'WEB_CONCURRENCY', databaseUrl.startsWith('file:') ? 1 : os.availableParallelism(), 1, 256);
+  // On SQLite each process hears only its own writes, so another process's feed versions held
+  // in memory would go stale (src/infra/db/feed-changes.ts).
+  if (webConcurrency > 1 && databaseUrl.startsWith('file:')) throw new ConfigError('WEB_CONCURRENCY above 1 needs PostgreSQL (DATABASE_URL=postgres://…)');
   return Object.freeze({
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -85,6 +105,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     databaseUrl,
     databaseSchema: env.DATABASE_SCHEMA || null,
     dataDir,
+    webConcurrency,
     adminToken: env.ADMIN_TOKEN && env.ADMIN_TOKEN.length > 0 ? checkedAdminToken(env.ADMIN_TOKEN) : null,
     sessionSecret: env.SESSION_SECRET && env.SESSION_SECRET.length > 0 ? checkedSessionSecret(env.SESSION_SECRET) : null,
     uidDomain: env.UID_DOMAIN ?? publicHost,
@@ -106,6 +127,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     pushPollMs: intSetting(env, 'PUSH_POLL_MS', 1_000, 50, 600_000),
     pushWakeups: boolSetting(env, 'PUSH_WAKEUPS', true),
     tokenEncryptionKeys: env.TOKEN_ENCRYPTION_KEYS || null,
+    mail: mailSettings(env, publicHost),
     google: {
       clientId: env.GOOGLE_CLIENT_ID || null,
       clientSecret: env.GOOGLE_CLIENT_SECRET || null,
@@ -123,6 +145,28 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       tenant: env.MICROSOFT_TENANT || 'common',
     },
   });
+}
+
+function mailSettings(env: Env, publicHost: string): MailConfig {
+  const smtpUrl = env.SMTP_URL || null;
+  if (smtpUrl !== null) {
+    let ok = false;
+    try {
+      ok = ['smtp:', 'smtps:'].includes(new URL(smtpUrl).protocol);
+    } catch {
+      ok = false;
+    }
+    // The URL may hold a password: the message never repeats it.
+    if (!ok) throw new ConfigError('SMTP_URL must be smtp://user:pass@host:port or smtps://…');
+  }
+  const from = env.MAIL_FROM || `Calendar Club <calendar@${publicHost}>`;
+  if (!/^[^\s@<>]+@[^\s@<>]+$|<[^\s@<>]+@[^\s@<>]+>$/.test(from.trim())) throw new ConfigError(`MAIL_FROM must be an address or "Name <address>", got "${from}"`);
+  const inboundToken = env.INBOUND_MAIL_TOKEN || null;
+  if (inboundToken !== null && inboundToken.length < 32) throw new ConfigError('INBOUND_MAIL_TOKEN must be at least 32 characters');
+  const dkimParts = [env.DKIM_PRIVATE_KEY, env.DKIM_DOMAIN, env.DKIM_SELECTOR].filter((v) => v);
+  if (dkimParts.length !== 0 && dkimParts.length !== 3) throw new ConfigError('DKIM_PRIVATE_KEY, DKIM_DOMAIN and DKIM_SELECTOR go together: set all three or none');
+  const dkim = dkimParts.length === 3 ? { privateKey: env.DKIM_PRIVATE_KEY!, domain: env.DKIM_DOMAIN!, selector: env.DKIM_SELECTOR! } : null;
+  return { smtpUrl, from: from.trim(), inboundToken, dkim };
 }
 
 function defaultDataDir(databaseUrl: string): string {

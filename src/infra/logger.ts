@@ -1,10 +1,10 @@
 import type { FastifyServerOptions } from 'fastify';
 
 // Secrets never reach the log: credentials are redacted and URLs that carry a secret token
-// (personal feeds) are logged with the token replaced.
+// (personal feeds, the verify and unsubscribe links of emails) are logged with the token replaced.
 
 export function redactUrl(url: string): string {
-  return url.replace(/(\/feeds\/personal\/)[^/?#.]+/g, '$1[redacted]').replace(/([?&](?:token|code|state)=)[^&#]*/gi, '$1[redacted]');
+  return url.replace(/(\/feeds\/personal\/|\/email\/(?:verify|unsubscribe)\/)[^/?#.]+/g, '$1[redacted]').replace(/([?&](?:token|code|state)=)[^&#]*/gi, '$1[redacted]');
 }
 
 export function loggerOptions(level: string): Exclude<FastifyServerOptions['logger'], boolean | undefined> {

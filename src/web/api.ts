@@ -13,6 +13,10 @@ export interface EventJson {
   end: string;
   timezone: string;
   allDay: boolean;
+  /** A series' rule (RFC 5545 RECUR, no `RRULE:`); null for a one-off event. */
+  rrule: string | null;
+  /** A series' next occurrence that has not ended and is not cancelled. */
+  next: { occurrence: string; start: string; end: string; startsAt: string; endsAt: string } | null;
   status: 'confirmed' | 'tentative' | 'cancelled';
   sequence: number;
   createdAt: string;
@@ -51,6 +55,22 @@ export interface AddLink {
   label: string;
   url: string;
   goUrl: string;
+  /** A series: what this calendar keeps of it ("every date", "first date only"). */
+  note?: string;
+}
+
+/** One date of a series (GET /api/v1/events/{id}/occurrences). */
+export interface OccurrenceJson {
+  occurrence: string;
+  start: string;
+  end: string;
+  startsAt: string;
+  endsAt: string;
+  status: 'confirmed' | 'tentative' | 'cancelled';
+  overridden: boolean;
+  title: string;
+  description: string | null;
+  location: string | null;
 }
 
 export interface MeJson {

@@ -7,6 +7,7 @@ import type { OutboxRepository } from '../infra/db/outbox-repository.ts';
 import { connectionJobPrefix, PUSH_JOB, REPAIR_CALENDAR_JOB, type CalendarRepair, type PushTarget } from '../infra/db/push-jobs.ts';
 import { ProviderError } from '../integrations/provider.ts';
 import type { OutboxWakeups } from '../infra/db/outbox-wakeups.ts';
+import type { MailJobRunner } from './mail-jobs.ts';
 
 // The worker: claims push jobs with a lease, runs them a few at a time, and applies the one
 // failure policy (core/sync) to whatever goes wrong.
@@ -31,6 +32,8 @@ export interface PushWorkerOptions {
   /** A connection's calendar changed (cached busy times of it are stale). */
   onCalendarChanged?: (connectionId: string) => void;
   log?: { warn(o: object, msg: string): void };
+  /** Email invite and verification jobs (issue 15): same outbox, own handler. */
+  mail?: MailJobRunner;
 }
 
 export function createPushWorker(o: PushWorkerOptions) {
@@ -68,6 +71,7 @@ export function createPushWorker(o: PushWorkerOptions) {
   async function runJob(job: Job, readEvent: EventReader): Promise<void> {
     if (job.kind === PUSH_JOB) return runPush(job, readEvent);
     if (job.kind === REPAIR_CALENDAR_JOB) return runRepair(job);
+    if (o.mail?.handles(job.kind)) return o.mail.run(job, owner, () => finished.push(job.id));
     await o.outbox.deadLetter(job.id, owner, `unknown job kind ${job.kind}`, clock());
   }
 

@@ -83,7 +83,7 @@ describe('the busy-time cache', () => {
   it('cuts the days’ answer to the range asked, as a provider asked for that range would', async () => {
     // An event 09:00–11:30 and a range from 11:00: the busy block 10:00–12:00 counts from 11:00.
     const h = 3_600_000;
-    const { conflicts } = setup(db, { events: [{ id: 'e1', title: 'Talk', startUtc: DAY0 + 9 * h, endUtc: DAY0 + 11.5 * h, allDay: false }] });
+    const { conflicts } = setup(db, { events: [{ id: 'e1', title: 'Talk', start: '2026-12-03T09:00:00', end: '2026-12-03T11:30:00', timezone: 'UTC', startUtc: DAY0 + 9 * h, endUtc: DAY0 + 11.5 * h, allDay: false }] });
     const read = await conflicts.conflicts('visitor-1', DAY0 + 11 * h, DAY0 + 20 * h);
     assert.deepEqual(read.items[0]!.clashes.map((c) => [c.start, c.end]), [['2026-12-03T11:00:00.000Z', '2026-12-03T11:30:00.000Z']]);
   });

@@ -22,6 +22,7 @@ describe('connections without configured providers', () => {
         { kind: 'microsoft', configured: false, connectUrl: '/connect/microsoft' },
       ],
       notice: null,
+      sandboxBusyUrl: null,
     });
   });
 

@@ -30,7 +30,7 @@ for (const engine of testEngines) {
       for (let i = 0; i < 200; i++) {
         const res = await t.app.inject('/api/v1/me');
         assert.equal(res.statusCode, 200);
-        assert.deepEqual(res.json(), { savedEventIds: [], personalFeed: { active: false, createdAt: null }, feedHealth: [] });
+        assert.deepEqual(res.json(), { savedEventIds: [], personalFeed: { active: false, createdAt: null }, feedHealth: [], email: null });
       }
       const from = new Date(t.clock.now).toISOString();
       const to = new Date(t.clock.now + 7 * 86_400_000).toISOString();

@@ -60,7 +60,7 @@ for (const [server, engine] of caldavServers.flatMap((s) => testEngines.map((e) 
       const body = res.json();
       assert.deepEqual(body.items.map((i: { title: string }) => i.title).sort(), ['fair', 'jazz', 'lunch talk', 'tokyo']);
       const jazz = body.items.find((i: { title: string }) => i.title === 'jazz');
-      assert.deepEqual(jazz.clashes, [{ connectionId: jazz.clashes[0].connectionId, kind: 'google', start: '2026-12-03T20:00:00.000Z', end: '2026-12-03T21:00:00.000Z', busyStart: '2026-12-03T20:00:00.000Z', busyEnd: '2026-12-03T21:30:00.000Z' }]);
+      assert.deepEqual(jazz.clashes, [{ occurrence: '2026-12-03T19:30', occurrenceTitle: 'jazz', occurrenceStart: '2026-12-03T18:30:00.000Z', occurrenceEnd: '2026-12-03T21:00:00.000Z', connectionId: jazz.clashes[0].connectionId, kind: 'google', start: '2026-12-03T20:00:00.000Z', end: '2026-12-03T21:00:00.000Z', busyStart: '2026-12-03T20:00:00.000Z', busyEnd: '2026-12-03T21:30:00.000Z' }]);
       assert.ok(body.checked.every((c: { status: string }) => c.status === 'ok'));
       // Ids and titles of the person's events are never echoed (the seeded ids are long so that
       // none of our random ids can contain one).

@@ -15,6 +15,11 @@ export interface BusyBlock extends Interval {
 
 export interface Clash {
   eventId: string;
+  /** Which occurrence of the event (its name, the original local start; a one-off event's own start). */
+  occurrence?: string;
+  /** That occurrence's times. */
+  occurrenceStart: number;
+  occurrenceEnd: number;
   connectionId: string;
   /** The overlapping part. */
   start: number;
@@ -39,12 +44,12 @@ export function withoutOwnCopies(busy: BusyBlock[], ownCopies: { connectionId: s
   );
 }
 
-/** Every (event, busy block) overlap, with the overlapping times. */
-export function findClashes(events: ({ id: string } & Interval)[], busy: BusyBlock[]): Clash[] {
+/** Every (event or occurrence, busy block) overlap, with the overlapping times. */
+export function findClashes(events: ({ id: string; occurrence?: string } & Interval)[], busy: BusyBlock[]): Clash[] {
   const clashes: Clash[] = [];
   for (const e of events) {
     for (const b of busy) {
-      if (overlaps(e, b)) clashes.push({ eventId: e.id, connectionId: b.connectionId, start: Math.max(e.start, b.start), end: Math.min(e.end, b.end), busyStart: b.start, busyEnd: b.end });
+      if (overlaps(e, b)) clashes.push({ eventId: e.id, ...(e.occurrence !== undefined ? { occurrence: e.occurrence } : {}), occurrenceStart: e.start, occurrenceEnd: e.end, connectionId: b.connectionId, start: Math.max(e.start, b.start), end: Math.min(e.end, b.end), busyStart: b.start, busyEnd: b.end });
     }
   }
   return clashes;

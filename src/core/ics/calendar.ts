@@ -29,11 +29,47 @@ export function renderCalendar(meta: CalendarMeta, events: readonly CalendarEven
   return out + 'END:VCALENDAR' + CRLF;
 }
 
+/** An event's encoded VEVENT(s) and the stored version they were rendered from. */
+export interface CachedVevent {
+  updatedAt: number;
+  sequence: number;
+  /** A series' changed occurrences ('' for none), see `overridesVersion`. */
+  overrides: string;
+  bytes: Buffer;
+}
+
+/** Encoded VEVENTs kept between renders, by event id, one version each (the caller bounds its size). */
+export interface VeventCache {
+  get(eventId: string): CachedVevent | undefined;
+  set(eventId: string, entry: CachedVevent): void;
+}
+
+/**
+ * The bytes are a function of the stored event alone — DTSTAMP is its updatedAt, never the
+ * render time — and every stored change moves updatedAt and SEQUENCE is checked too
+ * (core/events/rules.ts; occurrence changes move the master's updatedAt as well, and a series'
+ * changed occurrences are compared all the same). Numbers compared, no key built per event.
+ */
+function isCurrent(entry: CachedVevent, e: CalendarEvent): boolean {
+  return entry.updatedAt === e.updatedAt && entry.sequence === e.sequence && entry.overrides === overridesVersion(e);
+}
+
+export function overridesVersion(e: CalendarEvent): string {
+  const overrides = e.overrides;
+  if (!overrides || overrides.length === 0) return '';
+  let version = '';
+  for (const o of overrides) version += `${o.occurrence}:${o.updatedAt}:${o.sequence}:${o.cancelled ? 1 : 0}|`;
+  return version;
+}
+
 /**
  * The same bytes as Buffer.from(renderCalendar(…)), built event by event: each event's text
  * dies young, so a 50,000-event feed never holds its whole text as one JavaScript string.
+ * With a cache, each event is serialized once per version: a render after one edit is one
+ * serialization and a concatenation.
  */
-export function renderCalendarBytes(meta: CalendarMeta, events: readonly CalendarEvent[]): Buffer {
+export function renderCalendarBytes(meta: CalendarMeta, events: readonly CalendarEvent[], cache?: VeventCache): Buffer {
+  if (cache) return renderWithCache(meta, events, cache);
   const chunks: Buffer[] = [Buffer.from(calendarHead(meta, events), 'utf8')];
   let batch = '';
   for (const event of events) {
@@ -44,6 +80,49 @@ export function renderCalendarBytes(meta: CalendarMeta, events: readonly Calenda
     }
   }
   chunks.push(Buffer.from(batch + 'END:VCALENDAR' + CRLF, 'utf8'));
+  return Buffer.concat(chunks);
+}
+
+function renderWithCache(meta: CalendarMeta, events: readonly CalendarEvent[], cache: VeventCache): Buffer {
+  const chunks: Buffer[] = [Buffer.from(calendarHead(meta, events), 'utf8')];
+  // Events serialized here are encoded in batches and kept as views into their batch, so
+  // neighbours stay neighbours in memory; runs of them are then copied as one slice, and the
+  // final copy is a few large pieces instead of one per event.
+  let run: { memory: ArrayBufferLike; start: number; end: number } | null = null;
+  const push = (bytes: Buffer) => {
+    if (run && run.memory === bytes.buffer && run.end === bytes.byteOffset) run.end += bytes.length;
+    else {
+      if (run) chunks.push(Buffer.from(run.memory, run.start, run.end - run.start));
+      run = { memory: bytes.buffer, start: bytes.byteOffset, end: bytes.byteOffset + bytes.length };
+    }
+  };
+  let pending: { event: CalendarEvent; text: string }[] = [];
+  let pendingLength = 0;
+  const flush = () => {
+    const batch = Buffer.from(pending.map((p) => p.text).join(''), 'utf8');
+    let offset = 0;
+    for (const { event, text } of pending) {
+      const bytes = batch.subarray(offset, (offset += Buffer.byteLength(text, 'utf8')));
+      cache.set(event.id, { updatedAt: event.updatedAt, sequence: event.sequence, overrides: overridesVersion(event), bytes });
+      push(bytes);
+    }
+    pending = [];
+    pendingLength = 0;
+  };
+  for (const event of events) {
+    const cached = cache.get(event.id);
+    if (cached && isCurrent(cached, event)) {
+      if (pending.length > 0) flush();
+      push(cached.bytes);
+      continue;
+    }
+    const text = renderEvent(event);
+    pending.push({ event, text });
+    if ((pendingLength += text.length) > 64 * 1024) flush();
+  }
+  if (pending.length > 0) flush();
+  if (run !== null) push(Buffer.alloc(0)); // closes the last run
+  chunks.push(Buffer.from('END:VCALENDAR' + CRLF, 'utf8'));
   return Buffer.concat(chunks);
 }
 

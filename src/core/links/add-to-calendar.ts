@@ -15,6 +15,8 @@ import type { CalendarEvent } from '../events/event.ts';
 import { addDays, formatLocalDate, parseLocalDate, utcToZoned, type LocalDateTime } from '../time/local-time.ts';
 import { fitUrl, withQuery, type LinkText } from './url.ts';
 import type { Device } from './subscribe.ts';
+import { isSeries } from '../recurrence/occurrences.ts';
+import { googleSeriesParams, oneDateNote, oneDateOf } from './series-links.ts';
 
 export const ADD_TARGETS = ['google', 'outlook', 'office365', 'yahoo', 'ics'] as const;
 export type AddTarget = (typeof ADD_TARGETS)[number];
@@ -24,12 +26,18 @@ export interface AddLinkContext {
   eventPageUrl: string;
   /** The single-event .ics download (Apple Calendar and everything else). */
   icsUrl: string;
+  /** Now, for a series' next date on targets that take one date only (default: the real now). */
+  now?: number;
+  /** Set here for one-date links of a series: the first line of the description. */
+  seriesNote?: string | null;
 }
 
 export interface AddLink {
   target: AddTarget;
   label: string;
   url: string;
+  /** Beside the label in the menu: what a series becomes there ("first date only", "every date"). */
+  note?: string;
 }
 
 const LABELS: Record<AddTarget, string> = {
@@ -47,6 +55,9 @@ const YAHOO = 'https://calendar.yahoo.com/';
 
 /** The provider URL that opens a prefilled "new event" form (or the .ics download). */
 export function addToCalendarUrl(target: AddTarget, event: CalendarEvent, ctx: AddLinkContext): string {
+  if (isSeries(event) && target !== 'google' && target !== 'ics') {
+    return addToCalendarUrl(target, { ...oneDateOf(event, ctx.now ?? Date.now()).event, rrule: null }, { ...ctx, seriesNote: oneDateNote(event) });
+  }
   switch (target) {
     case 'google':
       return googleUrl(event, ctx);
@@ -65,7 +76,14 @@ export function addToCalendarUrl(target: AddTarget, event: CalendarEvent, ctx: A
 
 /** One link per target, in ADD_TARGETS order. Cancelled events get links too: callers decide. */
 export function addToCalendarLinks(event: CalendarEvent, ctx: AddLinkContext): AddLink[] {
-  return ADD_TARGETS.map((target) => ({ target, label: LABELS[target], url: addToCalendarUrl(target, event, ctx) }));
+  const note = isSeries(event) ? seriesNotes(event, ctx.now ?? Date.now()) : {};
+  return ADD_TARGETS.map((target) => ({ target, label: LABELS[target], url: addToCalendarUrl(target, event, ctx), ...(note[target] ? { note: note[target] } : {}) }));
+}
+
+/** What each target does with a series, said beside it in the menu. */
+function seriesNotes(event: CalendarEvent, now: number): Partial<Record<AddTarget, string>> {
+  const one = oneDateOf(event, now).first ? 'first date only' : 'next date only';
+  return { google: 'every date', outlook: one, office365: one, yahoo: one, ics: 'every date' };
 }
 
 // The calendar a person on that device most likely uses comes first, as the subscribe options
@@ -91,6 +109,7 @@ function unknownTarget(target: never): never {
 // Google: `dates=START/END`, UTC `…Z` for timed events (no ctz needed: the instant is exact and
 // Google shows it in the user's own zone), a DATE pair with exclusive end for all-day events.
 function googleUrl(event: CalendarEvent, ctx: AddLinkContext): string {
+  if (isSeries(event)) return googleSeriesUrl(event, ctx);
   const dates = event.allDay
     ? `${compactDate(allDayStart(event))}/${compactDate(allDayEnd(event))}`
     : `${utcBasic(event.startUtc)}/${utcBasic(event.endUtc)}`;
@@ -99,6 +118,21 @@ function googleUrl(event: CalendarEvent, ctx: AddLinkContext): string {
       ['action', 'TEMPLATE'],
       ['text', t.title],
       ['dates', dates],
+      ['details', details(t.description, ctx)],
+      ['location', t.location || null],
+    ]),
+  );
+}
+
+function googleSeriesUrl(event: CalendarEvent, ctx: AddLinkContext): string {
+  const { dates, ctz, recur } = googleSeriesParams(event);
+  return fitUrl(linkText(event), (t) =>
+    withQuery(GOOGLE, [
+      ['action', 'TEMPLATE'],
+      ['text', t.title],
+      ['dates', dates],
+      ['ctz', ctz],
+      ['recur', recur],
       ['details', details(t.description, ctx)],
       ['location', t.location || null],
     ]),
@@ -161,7 +195,7 @@ function linkText(event: CalendarEvent): LinkText {
 
 /** Note, description and the event page URL, separated by blank lines; the URL always last. */
 function details(description: string | null, ctx: AddLinkContext, note: string | null = null): string {
-  return [note, description, ctx.eventPageUrl].filter((part): part is string => !!part).join('\n\n');
+  return [ctx.seriesNote ?? null, note, description, ctx.eventPageUrl].filter((part): part is string => !!part).join('\n\n');
 }
 
 // All-day dates come from the event's own `YYYY-MM-DD` values. The fallback (an instant read

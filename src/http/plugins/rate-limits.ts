@@ -25,6 +25,10 @@ export const LIMITS = {
   connect: { max: 30, timeWindow: 10 * MINUTE },
   /** CalDAV logins: per session (else per address). */
   caldavConnect: { max: 20, timeWindow: 10 * MINUTE },
+  /** Giving an invite address (each sends a verification email): per session (else per address). */
+  giveEmail: { max: 5, timeWindow: 60 * MINUTE },
+  /** The same from one address, all sessions together: a script minting sessions cannot mail-bomb. */
+  giveEmailPerAddress: { max: 30, timeWindow: 60 * MINUTE },
   /** Wrong organizer tokens: per address; past it, every organizer request from it waits. */
   adminFailures: { max: 30, timeWindow: 10 * MINUTE },
   /** Unknown personal feed tokens: per address; a valid token is never limited. */
@@ -73,6 +77,16 @@ export async function installRateLimits(app: FastifyInstance, deps: RateLimitDep
       applies: (method: string, url: string) => method === 'POST' && url === '/api/v1/me/connections/caldav',
       check: limiter('caldav', LIMITS.caldavConnect, sessionOrAddress),
       detail: 'too many CalDAV connection attempts; wait a few minutes and try again',
+    },
+    {
+      applies: (method: string, url: string) => method === 'PUT' && url === '/api/v1/me/email',
+      check: limiter('give-email', LIMITS.giveEmail, sessionOrAddress),
+      detail: 'too many addresses given in a short time; wait an hour and try again',
+    },
+    {
+      applies: (method: string, url: string) => method === 'PUT' && url === '/api/v1/me/email',
+      check: limiter('give-email-address', LIMITS.giveEmailPerAddress, address),
+      detail: 'too many addresses given from this network in a short time; wait an hour and try again',
     },
     {
       applies: isMeWrite,

@@ -29,7 +29,12 @@ export async function conflictRoutes(app: FastifyInstance, deps: { conflicts: Co
               Type.Object({
                 eventId: Type.String(),
                 title: Type.String(),
-                clashes: Type.Array(Type.Object({ connectionId: Type.String(), kind: Type.String(), start: Type.String(), end: Type.String(), busyStart: Type.String(), busyEnd: Type.String() })),
+                clashes: Type.Array(Type.Object({
+                  occurrence: Type.String({ description: 'Which occurrence clashes: its name (original local start, YYYY-MM-DDTHH:MM or a date); a one-off event’s own start' }),
+                  occurrenceTitle: Type.String({ description: 'Its title (an occurrence may have its own)' }),
+                  occurrenceStart: Type.String({ description: 'That occurrence’s start (UTC instant)' }),
+                  occurrenceEnd: Type.String({ description: 'That occurrence’s end (UTC instant)' }),
+                  connectionId: Type.String(), kind: Type.String(), start: Type.String(), end: Type.String(), busyStart: Type.String(), busyEnd: Type.String() })),
               }),
             ),
             checked: Type.Array(

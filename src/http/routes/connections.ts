@@ -6,7 +6,7 @@ import type { Connection } from '../../infra/db/connection-repository.ts';
 import type { CurrentVisitor } from '../plugins/session.ts';
 import { CALDAV_PRESETS, caldavServiceName } from '../../integrations/caldav/index.ts';
 import { startedFromAnotherSite } from '../plugins/cross-site.ts';
-import { pagePolicy, sha256Base64 } from '../plugins/security-headers.ts';
+import { escapeHtml, sendSmallPage } from '../small-page.ts';
 
 export interface ConnectionRoutesDeps {
   connections: ConnectionUseCases;
@@ -17,21 +17,10 @@ export interface ConnectionRoutesDeps {
 }
 
 const PROVIDER_NAMES = { google: 'Google', microsoft: 'Microsoft', caldav: 'CalDAV' } as const;
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-const ERROR_PAGE_STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem}';
-// Its one inline style is allowed by hash; nothing else inline runs or applies.
-const ERROR_PAGE_POLICY = pagePolicy([sha256Base64(ERROR_PAGE_STYLE)]);
-
 /** The browser-facing end of a failed connect: a clear message on a page, a 4xx, nothing stored. */
 function connectErrorPage(reply: FastifyReply, provider: string, message: string, status = 400) {
   const name = PROVIDER_NAMES[provider as keyof typeof PROVIDER_NAMES] ?? provider;
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Could not connect ${escapeHtml(name)}</title><style>${ERROR_PAGE_STYLE}</style></head>
-<body><main><h1>Could not connect ${escapeHtml(name)}</h1><p role="alert">${escapeHtml(message)}</p>
-<p><a href="/me">Back to my events and connections</a></p></main></body></html>`;
-  return reply.code(status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').header('Content-Security-Policy', ERROR_PAGE_POLICY).send(html);
+  return sendSmallPage(reply.header('Cache-Control', 'no-store'), status, `Could not connect ${name}`, `<p role="alert">${escapeHtml(message)}</p>`, '<p><a href="/me">Back to my events and connections</a></p>');
 }
 
 function describe(c: Connection) {

@@ -4,6 +4,7 @@ import type { CalendarEvent } from '../../core/events/event.ts';
 import type { EventUseCases } from '../../app/events.ts';
 import { parseLocalDate, zonedToUtcMs } from '../../core/time/local-time.ts';
 import { parseIsoInstant } from '../../core/time/instant.ts';
+import { isSeries, nextOccurrence } from '../../core/recurrence/occurrences.ts';
 import { problem, sendProblem } from '../problem.ts';
 import {
   EventCreateBody,
@@ -20,13 +21,22 @@ export interface EventRoutesDeps {
   events: EventUseCases;
   publicUrl: string;
   adminOnly: preHandlerAsyncHookHandler;
+  /** For a series' next occurrence (the app's clock, so tests can move it). */
+  clock?: () => number;
 }
 
 export function eventPageUrl(e: CalendarEvent, publicUrl: string): string {
   return `${publicUrl}/events/${encodeURIComponent(e.slug)}`;
 }
 
-export function toEventJson(e: CalendarEvent, publicUrl: string): EventJson {
+/** A series' next occurrence, as lists and cards show it. */
+function nextJson(e: CalendarEvent, now: number): EventJson['next'] {
+  const o = isSeries(e) ? nextOccurrence(e, now) : null;
+  if (!o) return null;
+  return { occurrence: o.occurrence, start: o.start, end: o.end, startsAt: new Date(o.startUtc).toISOString(), endsAt: new Date(o.endUtc).toISOString() };
+}
+
+export function toEventJson(e: CalendarEvent, publicUrl: string, now = Date.now()): EventJson {
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     id: e.id,
@@ -42,6 +52,7 @@ export function toEventJson(e: CalendarEvent, publicUrl: string): EventJson {
     timezone: e.timezone,
     allDay: e.allDay,
     rrule: e.rrule ?? null,
+    next: nextJson(e, now),
     status: e.status,
     sequence: e.sequence,
     createdAt: iso(e.createdAt),
@@ -80,7 +91,7 @@ function decodeCursor(text: string): { startUtc: number; id: string } | null {
 
 export async function eventRoutes(app: FastifyInstance, deps: EventRoutesDeps): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const json = (e: CalendarEvent) => toEventJson(e, deps.publicUrl);
+  const json = (e: CalendarEvent) => toEventJson(e, deps.publicUrl, (deps.clock ?? Date.now)());
 
   r.post(
     '/api/v1/events',

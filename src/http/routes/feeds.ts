@@ -3,6 +3,7 @@ import type { FeedRef, FeedService } from '../../app/feeds.ts';
 import type { VisitorUseCases } from '../../app/visitors.ts';
 import { feedClientFromUserAgent } from '../../core/feeds/clients.ts';
 import { sendCacheable } from '../cacheable.ts';
+import { isNotModified, type ConditionalHeaders } from '../conditional.ts';
 import { contentDisposition } from '../content-disposition.ts';
 import { problem, sendProblem } from '../problem.ts';
 
@@ -27,6 +28,13 @@ const feedResponses = {
   404: { $ref: 'Problem#' },
 };
 
+const conditionalOf = (request: FastifyRequest): ConditionalHeaders => ({
+  method: request.method,
+  ifNoneMatch: request.headers['if-none-match'],
+  ifModifiedSince: request.headers['if-modified-since'],
+});
+const hasValidators = (request: FastifyRequest) => request.headers['if-none-match'] !== undefined || request.headers['if-modified-since'] !== undefined;
+
 export async function feedRoutes(app: FastifyInstance, deps: FeedRoutesDeps): Promise<void> {
   /**
    * A feed is a snapshot: an error page or an empty 200 would make clients delete events. When
@@ -44,7 +52,13 @@ export async function feedRoutes(app: FastifyInstance, deps: FeedRoutesDeps): Pr
   }
 
   async function serveFeed(request: FastifyRequest, reply: FastifyReply, ref: FeedRef, filename: string, cacheControl: string) {
-    const v = await deps.feeds.validators(ref);
+    let v = await deps.feeds.validators(ref);
+    if (v?.fromMemory && hasValidators(request) && !isNotModified(conditionalOf(request), v.etag, v.lastModified)) {
+      // The client's copy is not the version held here, and it may be the newer one: an edit
+      // made through another process whose notification is still on its way. Read the version
+      // before answering with a body, so no client is ever sent back to older content.
+      v = await deps.feeds.validators(ref, true);
+    }
     if (!v) return sendProblem(reply, problem(404, 'no such feed'));
     const result = await sendCacheable(request, reply, {
       etag: v.etag,

@@ -22,6 +22,8 @@ export interface LinkRoutesDeps {
   publicUrl: string;
   calendarName: string;
   onAdd?: (target: AddTarget) => void;
+  /** A series' next date for targets that take one date (the app's clock). */
+  clock?: () => number;
 }
 
 const tags = ['links'];
@@ -36,6 +38,7 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRoutesDeps): Pr
   const ctx = (e: CalendarEvent) => ({
     eventPageUrl: eventPageUrl(e, deps.publicUrl),
     icsUrl: `${deps.publicUrl}/events/${encodeURIComponent(e.slug)}.ics`,
+    now: (deps.clock ?? Date.now)(),
   });
 
   r.get(

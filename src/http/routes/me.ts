@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { EmailStateJson } from './email.ts';
 import type { VisitorUseCases } from '../../app/visitors.ts';
 import { deviceFromUserAgent, subscribeLinks } from '../../core/links/index.ts';
 import type { CurrentVisitor } from '../plugins/session.ts';
@@ -12,6 +13,8 @@ export interface MeRoutesDeps {
   visitors: VisitorUseCases;
   currentVisitor: CurrentVisitor;
   publicUrl: string;
+  /** The invite address and its state (routes/email.ts), shown with the rest. */
+  emailState?: (visitorId: string) => Promise<Static<typeof EmailStateJson> | null>;
 }
 
 const EventIdParams = Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 120 }) });
@@ -31,6 +34,7 @@ const MeJson = Type.Object({
       fetchCount: Type.Integer(),
     }),
   ),
+  email: Type.Optional(Type.Union([EmailStateJson, Type.Null()])),
 });
 
 /** The visitor's own data: saved events and the personal feed. Never cached by anyone. */
@@ -41,7 +45,8 @@ export async function meRoutes(app: FastifyInstance, deps: MeRoutesDeps): Promis
   r.get('/api/v1/me', { schema: { tags, summary: 'The visitor: saved events, personal feed, feed health', response: { 200: MeJson } } }, async (request, reply) => {
     const visitorId = deps.currentVisitor.peek(request, reply);
     noStore(reply);
-    return deps.visitors.summary(visitorId);
+    const [summary, email] = await Promise.all([deps.visitors.summary(visitorId), deps.emailState?.(visitorId) ?? null]);
+    return { ...summary, email };
   });
 
   r.get(

@@ -1,4 +1,5 @@
 import type { CalendarEvent } from '../../core/events/event.ts';
+import { escapeHtml } from '../small-page.ts';
 
 // Each event page leaves the server with its own <title>, description and Open Graph tags, so a
 // shared link previews as the event (chat apps and social sites do not run our script).
@@ -10,7 +11,6 @@ export interface PagePreview {
   url: string;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();

@@ -80,6 +80,19 @@ export const EventJson = Type.Object({
   timezone: Type.String(),
   allDay: Type.Boolean(),
   rrule: Type.Union([Type.String(), Type.Null()], { description: 'The series rule (canonical form), or null for a one-off event.' }),
+  next: Type.Union(
+    [
+      Type.Object({
+        occurrence: Type.String(),
+        start: Type.String(),
+        end: Type.String(),
+        startsAt: Type.String({ format: 'date-time' }),
+        endsAt: Type.String({ format: 'date-time' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'A series: its next occurrence that has not ended and is not cancelled (changes applied); null for a one-off event or a series that is over.' },
+  ),
   status: Type.Union(EVENT_STATUSES.map((s) => Type.Literal(s))),
   sequence: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),

@@ -22,6 +22,7 @@ export const AddLinksJson = Type.Object({
       label: Type.String(),
       url: Type.String({ description: 'The provider URL itself.' }),
       goUrl: Type.String({ description: 'Our redirect to it, which counts the add.' }),
+      note: Type.Optional(Type.String({ description: 'A series: what this target keeps of it ("every date", "first date only", "next date only").' })),
     }),
   ),
 });

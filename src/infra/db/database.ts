@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Database } from './schema.ts';
 import { nodeSqliteDialect } from './node-sqlite-dialect.ts';
 import { inProcessWakeups, postgresWakeups, type OutboxWakeups } from './outbox-wakeups.ts';
+import { postgresFeedChanges, sqliteFeedChanges, SQLITE_FEED_CHANGED_FUNCTION, type FeedChanges } from './feed-changes.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -15,6 +16,8 @@ export interface DatabaseHandle {
   schema?: string;
   /** Tells a sleeping worker that new jobs wait (see outbox-wakeups.ts). */
   outboxWakeups: OutboxWakeups;
+  /** Tells this process when a feed's version moved (see feed-changes.ts). */
+  feedChanges: FeedChanges;
   close(): Promise<void>;
 }
 
@@ -35,8 +38,11 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.url.startsWith('file:')) {
     const filename = options.url.slice('file:'.length);
     if (filename !== ':memory:') ownerOnlyDatabaseFiles(filename);
-    const db = new Kysely<Database>({ dialect: nodeSqliteDialect(filename) });
-    return { db, engine: 'sqlite', outboxWakeups: inProcessWakeups(), close: () => db.destroy() };
+    let feedChanged = (_key: string) => undefined as void;
+    const dialect = nodeSqliteDialect(filename, { [SQLITE_FEED_CHANGED_FUNCTION]: (key) => feedChanged(String(key)) });
+    const db = new Kysely<Database>({ dialect });
+    const feedChanges = sqliteFeedChanges(db, (callback) => (feedChanged = callback));
+    return { db, engine: 'sqlite', outboxWakeups: inProcessWakeups(), feedChanges, close: async () => (await feedChanges.close(), await db.destroy()) };
   }
   if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) {
     throw new Error('schema names are lower-case identifiers');
@@ -54,7 +60,8 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   pool.on('connect', (client) => client.on('error', (error) => options.onIdleConnectionError?.(error)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const outboxWakeups = postgresWakeups(options.url, options.schema, options.onIdleConnectionError);
-  return { db, engine: 'postgres', schema: options.schema, outboxWakeups, close: () => db.destroy() };
+  const feedChanges = postgresFeedChanges(options.url, options.schema, options.onIdleConnectionError);
+  return { db, engine: 'postgres', schema: options.schema, outboxWakeups, feedChanges, close: async () => (await feedChanges.close(), await db.destroy()) };
 }
 
 /**

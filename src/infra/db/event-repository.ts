@@ -5,6 +5,7 @@ import { slugify } from '../../core/events/slug.ts';
 import { allFeedKey, categoryFeedKey } from '../../core/feeds/feed.ts';
 import type { Database, EventsTable } from './schema.ts';
 import { enqueuePushJobs, pushTargetsForEvent } from './push-jobs.ts';
+import { enqueueInvitesForEvent } from './mail-jobs.ts';
 import { saveOverrides, withOverrides } from './occurrence-rows.ts';
 import { nextChangedAt } from './feed-clock.ts';
 
@@ -126,6 +127,8 @@ export function createEventRepository(db: Kysely<Database>) {
         await bumpPersonalFeedsHolding(trx, id, next.updatedAt);
         await recordChange(trx, next, changed);
         await enqueuePushJobs(trx, await pushTargetsForEvent(trx, id), next.updatedAt);
+        // Email invites follow SEQUENCE only: a change that does not bump it sends nothing.
+        if (next.sequence !== previous.sequence) await enqueueInvitesForEvent(trx, id, next.updatedAt);
       });
     },
 

@@ -3,7 +3,7 @@ import { personalFeedKey } from '../../core/feeds/feed.ts';
 import type { Database } from './schema.ts';
 
 // Anonymous visitors are made by a browser's first write. One that then holds nothing — no saved
-// event, no personal feed, no connection, no sign-in under way — and has not written for a while
+// event, no personal feed, no connection, no invite address, no sign-in under way — and has not written for a while
 // is removed: its browser loses nothing (its next write stores the same id again).
 
 const BATCH = 500;
@@ -15,6 +15,7 @@ function idle(eb: ExpressionBuilder<Database, 'visitors'>, cutoff: number) {
     eb('visitors.feed_token_hash', 'is', null),
     eb.not(eb.exists(eb.selectFrom('saved_events').select('saved_events.event_id').whereRef('saved_events.visitor_id', '=', 'visitors.id'))),
     eb.not(eb.exists(eb.selectFrom('connections').select('connections.id').whereRef('connections.visitor_id', '=', 'visitors.id'))),
+    eb.not(eb.exists(eb.selectFrom('visitor_emails').select('visitor_emails.visitor_id').whereRef('visitor_emails.visitor_id', '=', 'visitors.id'))),
     eb.not(eb.exists(eb.selectFrom('oauth_states').select('oauth_states.state_hash').whereRef('oauth_states.visitor_id', '=', 'visitors.id'))),
   ]);
 }

@@ -13,6 +13,8 @@ import * as m0010 from './migrations/0010_visitor_activity_and_rate_limits.ts';
 import * as m0011 from './migrations/0011_event_cancel_note.ts';
 import * as m0012 from './migrations/0012_feed_token_sealed.ts';
 import * as m0013 from './migrations/0013_event_series.ts';
+import * as m0017 from './migrations/0017_feed_version_notify.ts';
+import * as m0014 from './migrations/0014_email_invites.ts';
 
 // Migrations are imported, not read from a folder, so they work the same from any working
 // directory. Add new ones here in order.
@@ -30,6 +32,8 @@ const migrations: Record<string, Migration> = {
   '0011_event_cancel_note': m0011,
   '0012_feed_token_sealed': m0012,
   '0013_event_series': m0013,
+  '0017_feed_version_notify': m0017,
+  '0014_email_invites': m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

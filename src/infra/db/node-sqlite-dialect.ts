@@ -31,11 +31,15 @@ class NodeSqliteDatabase implements SqliteDatabase {
   }
 }
 
-export function nodeSqliteDialect(filename: string): SqliteDialect {
+/** A JavaScript function SQL can call (triggers use one to tell the process of a change). */
+export type SqlFunction = (...args: unknown[]) => void;
+
+export function nodeSqliteDialect(filename: string, functions: Record<string, SqlFunction> = {}): SqliteDialect {
   return new SqliteDialect({
     database: async () => {
       const db = new DatabaseSync(filename);
       db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
+      for (const [name, fn] of Object.entries(functions)) db.function(name, { varargs: true }, (...args) => (fn(...args), null));
       return new NodeSqliteDatabase(db);
     },
   });

@@ -170,6 +170,37 @@ export interface RateLimitsTable {
   resets_at: number;
 }
 
+/** A visitor's address for email invites (0014); tokens only as hashes (and the unsubscribe one sealed). */
+export interface VisitorEmailsTable {
+  visitor_id: string;
+  address: string;
+  verified_at: number | null;
+  verify_token_hash: string | null;
+  verify_sent_at: number;
+  unsubscribe_token_hash: string;
+  unsubscribe_sealed: string;
+  failing_at: number | null;
+  failing_reason: string | null;
+  delivery: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Per person and event: the invite last sent (0014). */
+export interface EmailInvitesTable {
+  visitor_id: string;
+  event_id: string;
+  address: string;
+  method: string | null;
+  sequence: number | null;
+  sent_at: number | null;
+  attempt_key: string | null;
+  attempt_count: number;
+  state: string;
+  last_error: string | null;
+  updated_at: number;
+}
+
 export interface Database {
   events: EventsTable;
   event_occurrences: EventOccurrencesTable;
@@ -187,4 +218,6 @@ export interface Database {
   request_slots: RequestSlotsTable;
   request_pacing: RequestPacingTable;
   rate_limits: RateLimitsTable;
+  visitor_emails: VisitorEmailsTable;
+  email_invites: EmailInvitesTable;
 }

@@ -50,6 +50,13 @@ export async function mergeVisitors(db: Kysely<Database>, from: string, into: st
     for (const c of retired) {
       await trx.updateTable('connections').set({ mode: 'busy', status: 'error', status_reason: RETIRED_REASON, updated_at: now }).where('id', '=', c.id).execute();
     }
+    // The invite address (and what was sent to it) comes along when the other device has none.
+    if (!(await trx.selectFrom('visitor_emails').select('visitor_id').where('visitor_id', '=', into).executeTakeFirst())) {
+      await trx.updateTable('visitor_emails').set({ visitor_id: into }).where('visitor_id', '=', from).execute();
+      await trx.updateTable('email_invites').set({ visitor_id: into }).where('visitor_id', '=', from)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('email_invites as mine').select('mine.event_id').where('mine.visitor_id', '=', into).whereRef('mine.event_id', '=', 'email_invites.event_id'))))
+        .execute();
+    }
     await trx.deleteFrom('visitors').where('id', '=', from).execute();
 
     // Every push connection now serves the union of saved events; retired ones remove their copies.

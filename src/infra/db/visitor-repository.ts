@@ -5,6 +5,7 @@ import type { Database } from './schema.ts';
 import { rowToEvent } from './event-repository.ts';
 import { nextChangedAt } from './feed-clock.ts';
 import { enqueuePushJobs, pushTargetsForVisitorEvent, rearmCopiesDeletedByPerson } from './push-jobs.ts';
+import { enqueueInviteForVisitorEvent } from './mail-jobs.ts';
 
 export interface FeedClientRecord {
   client: string;
@@ -50,6 +51,7 @@ export function createVisitorRepository(db: Kysely<Database>) {
         const targets = await pushTargetsForVisitorEvent(trx, visitorId, eventId);
         const rearmed = await rearmCopiesDeletedByPerson(trx, targets, now);
         if (added || rearmed > 0) await enqueuePushJobs(trx, targets, now);
+        if (added) await enqueueInviteForVisitorEvent(trx, visitorId, eventId, now);
         return added;
       });
     },
@@ -66,6 +68,7 @@ export function createVisitorRepository(db: Kysely<Database>) {
         if (removed) {
           await bumpPersonalFeed(trx, visitorId, now);
           await enqueuePushJobs(trx, await pushTargetsForVisitorEvent(trx, visitorId, eventId), now);
+          await enqueueInviteForVisitorEvent(trx, visitorId, eventId, now);
         }
         return removed;
       });

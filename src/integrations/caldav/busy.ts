@@ -9,6 +9,12 @@ import { utcDateTime } from '../../core/ics/datetime.ts';
 export type DavRequest = (method: string, url: string, headers: Record<string, string>, body: string) => Promise<Response>;
 
 const MAX_OCCURRENCES = 500;
+/** Steps through a rule before giving up (a daily series that began decades ago stays cheap). */
+const MAX_STEPS = 50_000;
+
+const isBusy = (vevent: ICAL.Component) =>
+  String(vevent.getFirstPropertyValue('status') ?? '').toUpperCase() !== 'CANCELLED' &&
+  String(vevent.getFirstPropertyValue('transp') ?? 'OPAQUE').toUpperCase() !== 'TRANSPARENT';
 
 export function freeBusyQueryBody(from: number, to: number): string {
   return `<?xml version="1.0" encoding="utf-8"?><C:free-busy-query xmlns:C="urn:ietf:params:xml:ns:caldav"><C:time-range start="${utcDateTime(from)}" end="${utcDateTime(to)}"/></C:free-busy-query>`;
@@ -57,12 +63,22 @@ export function busyFromEvents(objects: { href: string; data: string }[], from: 
   for (const { href, data } of objects) {
     const root = new ICAL.Component(ICAL.parse(data));
     for (const vtz of root.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(new ICAL.Timezone(vtz));
-    for (const vevent of root.getAllSubcomponents('vevent')) {
-      if (vevent.hasProperty('recurrence-id')) continue; // handled through the master's iterator
-      const status = String(vevent.getFirstPropertyValue('status') ?? '').toUpperCase();
-      const transp = String(vevent.getFirstPropertyValue('transp') ?? 'OPAQUE').toUpperCase();
-      if (status === 'CANCELLED' || transp === 'TRANSPARENT') continue;
-      const event = new ICAL.Event(vevent);
+    const vevents = root.getAllSubcomponents('vevent');
+    // A changed occurrence (RECURRENCE-ID) replaces its date in the master's expansion: moved,
+    // retimed or cancelled there, never counted at its original time as well.
+    const exceptions = vevents.filter((v) => v.hasProperty('recurrence-id'));
+    for (const vevent of vevents) {
+      if (vevent.hasProperty('recurrence-id')) {
+        // One without its master in this resource stands alone.
+        if (vevents.some((v) => !v.hasProperty('recurrence-id')) || !isBusy(vevent)) continue;
+        const lone = new ICAL.Event(vevent);
+        const s = instant(lone.startDate);
+        const e = instant(lone.endDate);
+        if (s < to && e > from) intervals.push({ start: s, end: e, remoteEventId: href });
+        continue;
+      }
+      if (!isBusy(vevent)) continue;
+      const event = new ICAL.Event(vevent, { exceptions: exceptions.map((x) => new ICAL.Event(x)) });
       const push = (start: ICAL.Time, end: ICAL.Time) => {
         const s = instant(start);
         const e = instant(end);
@@ -73,10 +89,16 @@ export function busyFromEvents(objects: { href: string; data: string }[], from: 
         continue;
       }
       const it = event.iterator();
-      for (let n = 0, next = it.next(); next && n < MAX_OCCURRENCES; n++, next = it.next()) {
+      let pushed = 0;
+      // The walk stops by the original date: an exception may move its occurrence, so a little
+      // past `to` (a week) is still read; each occurrence is then kept by its own times.
+      for (let step = 0, next = it.next(); next && step < MAX_STEPS && pushed < MAX_OCCURRENCES; step++, next = it.next()) {
+        if (instant(next) >= to + 7 * 86_400_000) break;
         const details = event.getOccurrenceDetails(next);
-        if (details.startDate.toJSDate().getTime() >= to) break;
+        if (details.item !== event && !isBusy(details.item.component)) continue; // that date was cancelled or made free
+        const before = intervals.length;
         push(details.startDate, details.endDate);
+        pushed += intervals.length - before;
       }
     }
   }

@@ -98,6 +98,8 @@ export function AddToCalendarMenu({ links, label = 'Add to calendar', action }: 
               onClick={() => setOpen(false)}
             >
               {link.label}
+              {/* A series: what this calendar keeps of it, so nobody adds one date thinking it is all. */}
+              {link.note && <span class="menu-note"> ({link.note})</span>}
             </a>
           </li>
           );

@@ -12,22 +12,27 @@ export function busyText(c: Clash): string {
   return `busy ${when} in ${CALENDAR_NAME[c.kind] ?? c.kind}`;
 }
 
-/** "You're busy 7:00–8:30 PM in Google" (and the same for each other clash). */
-export function clashText(clashes: Clash[]): string {
-  return clashes.map((c) => `You're ${busyText(c)}`).join('; ');
+/** "Tue, Mar 9" of the occurrence that clashes, in the viewer's zone. */
+export function occurrenceDay(c: Clash): string {
+  return new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric', timeZone: viewerZone }).format(new Date(c.occurrenceStart));
+}
+
+/** "You're busy 7:00–8:30 PM in Google"; for a series, which date: "On Tue, Mar 9 you're busy …". */
+export function clashText(clashes: Clash[], series = false): string {
+  return clashes.map((c) => (series ? `On ${occurrenceDay(c)} you're ${busyText(c)}` : `You're ${busyText(c)}`)).join('; ');
 }
 
 /** The badge on cards and the event page; "couldn't check" when a calendar did not answer. */
-export function ClashNote({ clashes, unavailable = [] }: { clashes: Clash[]; unavailable?: ConnectionCheck[] }) {
+export function ClashNote({ clashes, unavailable = [], series = false }: { clashes: Clash[]; unavailable?: ConnectionCheck[]; series?: boolean }) {
   if (clashes.length > 0) {
     // One pill per busy time: several clashes stay readable and countable.
     return (
       <>
         {clashes.map((c, i) => (
-          <Fragment key={`${c.connectionId}-${c.busyStart}`}>
+          <Fragment key={`${c.connectionId}-${c.busyStart}-${c.occurrence}`}>
             {i > 0 && ' '}
             <span class="badge warn" data-testid="clash">
-              You're {busyText(c)}
+              {clashText([c], series)}
             </span>
           </Fragment>
         ))}

@@ -6,6 +6,11 @@ import { viewerZone } from '../format.ts';
 // view (the server caches busy times per connection and asks each provider at most once).
 
 export interface Clash {
+  /** Which occurrence clashes (a series' date; a one-off event's own start) and its times. */
+  occurrence: string;
+  occurrenceTitle: string;
+  occurrenceStart: string;
+  occurrenceEnd: string;
   connectionId: string;
   kind: string;
   /** The overlap with the event. */

@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, type EventJson } from '../api.ts';
 import { viewerZone } from '../format.ts';
 import { fieldSentences, formSummary } from './form-errors.ts';
+import { RepeatField } from './RepeatField.tsx';
+import { choiceFromRule, ruleFromChoice } from './repeat-choice.ts';
 
 // Create or edit an event. Field errors from the server's problem document appear next to
 // their fields; a save reports the new SEQUENCE.
@@ -18,6 +20,11 @@ export function EventForm({ event, onSaved }: Props) {
   // Controlled: Preact ignores defaultValue on <select>, which once showed (and saved) the first
   // zone in the list for every edit. An edit keeps the event's zone; a new event starts in ours.
   const [timezone, setTimezone] = useState(event?.timezone ?? viewerZone);
+  // The start as typed (the preview follows it) and the series' Repeats choices. A stored rule
+  // the organizer does not touch is sent back as it is, so an edit never rewrites it.
+  const [start, setStart] = useState(event ? (event.allDay ? event.start.slice(0, 10) : event.start.slice(0, 16)) : '');
+  const [repeat, setRepeat] = useState(() => choiceFromRule(event?.rrule ?? null, event?.start ?? ''));
+  const [repeatTouched, setRepeatTouched] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState('');
 
@@ -39,6 +46,7 @@ export function EventForm({ event, onSaved }: Props) {
       start: text('start'),
       end: text('end'),
       timezone: text('timezone'),
+      rrule: repeatTouched || !event ? ruleFromChoice(repeat, text('start')) : (event.rrule ?? null),
     };
     try {
       const saved = event
@@ -82,7 +90,7 @@ export function EventForm({ event, onSaved }: Props) {
         <label for="f-allday">All-day event (the end date is the day after the last day)</label>
       </div>
       <div class="row">
-        {field('start', 'Starts', <input id="f-start" name="start" type={type} required defaultValue={value(event?.start)} key={`s-${type}`} {...described('start')} />)}
+        {field('start', 'Starts', <input id="f-start" name="start" type={type} required defaultValue={value(event?.start)} key={`s-${type}`} onInput={(e) => setStart((e.target as HTMLInputElement).value)} {...described('start')} />)}
         {field('end', 'Ends', <input id="f-end" name="end" type={type} required defaultValue={value(event?.end)} key={`e-${type}`} {...described('end')} />)}
       </div>
       {field(
@@ -96,6 +104,7 @@ export function EventForm({ event, onSaved }: Props) {
           ))}
         </select>,
       )}
+      <RepeatField choice={repeat} onChange={(next) => (setRepeat(next), setRepeatTouched(true))} start={start} timezone={timezone} error={errors.rrule} />
       <p role="alert" class="error">
         {message}
       </p>

@@ -10,9 +10,12 @@ import { savedMessage } from '../components/saved-message.ts';
 import { Link } from '../router.tsx';
 import { Linkified } from '../event/Linkified.tsx';
 import { ShareButton } from '../event/ShareButton.tsx';
+import { EmailInviteButton } from '../components/EmailInvites.tsx';
 import { SimilarEvents } from '../event/SimilarEvents.tsx';
 import { CategorySubscribe } from '../event/CategorySubscribe.tsx';
 import { useCategoryFeeds } from '../event/useCategoryFeeds.ts';
+import { ComingDates } from '../event/ComingDates.tsx';
+import { atNext, repeatsText } from '../series.ts';
 
 /** A map search for the place (OpenStreetMap: no account, no tracking script on our page). */
 const mapUrl = (location: string) => `https://www.openstreetmap.org/search?query=${encodeURIComponent(location)}`;
@@ -32,7 +35,9 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
   // Half a day either side: calendars clip busy times to the range asked, and the badge names
   // the whole meeting ("busy 6:30–8:00 PM"), not only the part inside the event.
   const around = (iso: string | undefined, hours: number) => (iso ? new Date(Date.parse(iso) + hours * 3_600_000).toISOString() : null);
-  const conflicts = useConflicts(around(event?.startsAt, -12), around(event?.endsAt, 12));
+  // A series is checked from its next date over the coming month (each date on its own).
+  const shownAt = event ? atNext(event) : null;
+  const conflicts = useConflicts(around(shownAt?.startsAt, -12), around(event?.rrule ? shownAt?.startsAt : event?.endsAt, event?.rrule ? 31 * 24 : 12));
   const clashes = event ? conflicts.clashesOf(event.id) : [];
   const categoryFeeds = useCategoryFeeds(event?.categories ?? []);
 
@@ -109,16 +114,21 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
       <h1 id="event-title">{event.title}</h1>
       {!cancelled && (clashes.length > 0 || conflicts.unavailable.length > 0) && (
         <p>
-          <ClashNote clashes={clashes} unavailable={conflicts.unavailable} />
+          <ClashNote clashes={clashes} unavailable={conflicts.unavailable} series={event.rrule !== null} />
         </p>
       )}
       <dl class="facts">
         <dt>When</dt>
         <dd>
-          <span data-testid="event-time">{formatWhen(event, event.timezone)}</span>
+          <span data-testid="event-time">{formatWhen(atNext(event), event.timezone)}</span>
           {otherClock && (
             <span class="muted block" data-testid="viewer-time">
-              {formatWhen(event)} (your time)
+              {formatWhen(atNext(event))} (your time)
+            </span>
+          )}
+          {event.rrule && (
+            <span class="block" data-testid="repeats">
+              {repeatsText(event)}
             </span>
           )}
         </dd>
@@ -145,6 +155,7 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
         )}
       </dl>
       {event.description && <Linkified text={event.description} />}
+      {event.rrule && <ComingDates event={event} />}
       <div class="actions">
         {/* A cancelled event is nothing to add to a calendar. */}
         {!cancelled && (
@@ -162,12 +173,13 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
             {saved ? '★ Saved' : pushTargets.length > 0 ? `☆ Save and add to ${pushTargets.map((c) => PROVIDER[c.kind] ?? c.kind).join(' + ')} (kept in sync)` : '☆ Save'}
           </button>
         )}
+        {!cancelled && <EmailInviteButton eventId={event.id} onSaved={() => setSaved(true)} />}
         <ShareButton title={event.title} url={event.pageUrl} />
         {categoryFeeds && <CategorySubscribe categories={categoryFeeds} />}
       </div>
       {confirmingClash && (
         <div class="banner warn" role="alert">
-          <p>{clashText(clashes)}. Save it anyway?</p>
+          <p>{clashText(clashes, event.rrule !== null)}. Save it anyway?</p>
           <button type="button" class="button" onClick={() => void toggleSave(true)}>
             Save anyway
           </button>{' '}

@@ -9,6 +9,7 @@ import { CheckedCalendars } from '../conflicts/CheckedCalendars.tsx';
 import { CALENDAR_NAME } from '../conflicts/ClashNote.tsx';
 import { navigate, useSearch } from '../router.tsx';
 import { LoadFailed, Skeleton } from '../components/PageState.tsx';
+import { atNext } from '../series.ts';
 
 type View = 'list' | 'week';
 
@@ -77,8 +78,10 @@ export function HomePage() {
   const cancelledEvents = useMemo(() => shown.filter((e) => e.status === 'cancelled'), [shown]);
   const byDay = useMemo(() => {
     const groups = new Map<string, EventJson[]>();
-    for (const e of shown) if (e.status !== 'cancelled') groups.set(eventDay(e), [...(groups.get(eventDay(e)) ?? []), e]);
-    return groups;
+    // A series is listed on the day of its next date, so days are put in order afterwards.
+    for (const e of shown) if (e.status !== 'cancelled') groups.set(eventDay(atNext(e)), [...(groups.get(eventDay(atNext(e))) ?? []), e]);
+    const byStart = (a: EventJson, b: EventJson) => Date.parse(atNext(a).startsAt) - Date.parse(atNext(b).startsAt);
+    return new Map([...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([day, list]) => [day, list.sort(byStart)] as const));
   }, [shown]);
   const activeFeed = feeds.find((f) => f.key === (category ?? 'all'));
 

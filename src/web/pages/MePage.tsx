@@ -3,6 +3,7 @@ import { api, type ConnectionJson, type EventJson, type MeJson } from '../api.ts
 import { ConnectCalendar, type ProviderChoice } from '../components/ConnectCalendar.tsx';
 import { ConnectionItem } from '../components/ConnectionItem.tsx';
 import { PersonalFeed } from '../components/PersonalFeed.tsx';
+import { EmailInvites } from '../components/EmailInvites.tsx';
 import { LoadFailed, Skeleton } from '../components/PageState.tsx';
 import type { SyncItem } from '../components/SyncStatus.tsx';
 import { formatWhen, relativeTime } from '../format.ts';
@@ -90,7 +91,7 @@ export function MePage() {
             <li key={e.id} data-event-id={e.id}>
               <Link href={`/events/${encodeURIComponent(e.slug)}`}>{e.title}</Link>
               <span class="muted"> — {formatWhen(e)}</span>
-              {e.status === 'cancelled' && <span class="badge danger">Cancelled</span>}
+              {e.status === 'cancelled' && <span class="badge danger">Cancelled</span>}{' '}
               <button type="button" class="link" onClick={() => unsave(e.id)} aria-label={`Remove ${e.title}`}>
                 Remove
               </button>
@@ -118,6 +119,8 @@ export function MePage() {
         </div>
       )}
 
+      <EmailInvites connections={connections?.items} />
+
       <h2>Connected calendars</h2>
       {connections && (
         <>
@@ -129,7 +132,8 @@ export function MePage() {
                   {' '}
                   To see a clash, <a href={connections.sandboxBusyUrl}>add a busy meeting to the emulated Google calendar</a>.
                 </>
-              )}
+              )}{' '}
+              Email is not sent from the sandbox: read it in the <a href="/sandbox/mail">sandbox mailbox</a>.
             </p>
           )}
           {connectedNote && (

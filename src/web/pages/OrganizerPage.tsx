@@ -3,8 +3,11 @@ import { api, ApiError, type EventJson } from '../api.ts';
 import { formatWhen } from '../format.ts';
 import { EventForm } from './EventForm.tsx';
 import { CopiesPanel } from '../components/CopiesPanel.tsx';
+import { InviteCounts } from '../components/EmailInvites.tsx';
 import { CancelDialog } from '../components/CancelDialog.tsx';
 import { CancelOutcome } from '../components/CancelOutcome.tsx';
+import { OccurrencesPanel } from '../components/OccurrencesPanel.tsx';
+import { atNext, repeatsText } from '../series.ts';
 
 // Organizer pages: sign in with the admin token, list every event with
 // its SEQUENCE, create, edit (showing what changed and the new SEQUENCE, and how the copies in
@@ -162,7 +165,8 @@ export function OrganizerPage() {
             <li key={e.id} data-event-id={e.id} class="organizer-item">
               <div class="organizer-item-text">
                 <strong class="organizer-title">{e.title}</strong>
-                <span class="muted">{formatWhen(e)}</span>
+                <span class="muted">{formatWhen(atNext(e))}</span>
+                {e.rrule && <span class="muted">{repeatsText(e)}</span>}
                 <span class={`badge ${e.status === 'cancelled' ? 'danger' : e.status === 'confirmed' ? 'ok' : ''}`}>{STATUS_LABEL[e.status] ?? e.status}</span>
               </div>
               <div class="organizer-item-actions">
@@ -187,7 +191,18 @@ export function OrganizerPage() {
       {mode.kind === 'edit' && (
         <>
           <EventForm event={mode.event} onSaved={saved} key={`${mode.event.id}-${mode.event.sequence}-${mode.event.updatedAt}`} />
+          {mode.event.rrule && (
+            <OccurrencesPanel
+              event={mode.event}
+              key={`dates-${mode.event.id}`}
+              onChanged={(text) => {
+                setNotice(text);
+                void load();
+              }}
+            />
+          )}
           <CopiesPanel eventId={mode.event.id} key={`copies-${mode.event.id}-${mode.event.updatedAt}`} />
+          <InviteCounts eventId={mode.event.id} key={`invites-${mode.event.id}-${mode.event.updatedAt}`} />
           <h2>Changes</h2>
           <ol class="history">
             {history.map((h) => (

@@ -14,7 +14,21 @@ const FIELD_NAMES: Record<string, string> = {
   end: 'end',
   timezone: 'time zone',
   allDay: 'all-day setting',
+  rrule: 'repeat rule',
 };
+
+/** A refused rule (core/recurrence/check.ts and rule.ts messages) in words an organizer acts on. */
+function ruleSentence(message: string): string {
+  if (/must itself be an occurrence/.test(message)) return 'The start is not one of the repeat dates: pick a start on a repeat day, or change the days.';
+  if (/at most \d+ years/.test(message)) return 'A series can run for at most 5 years: end it sooner (fewer times or an earlier last date).';
+  const most = /COUNT must be at most (\d+)/.exec(message);
+  if (most) return `A series can have at most ${most[1]} dates: choose fewer times.`;
+  if (/COUNT must be a positive/.test(message)) return 'Choose how many times it repeats (1 or more).';
+  if (/UNTIL is before the start/.test(message)) return 'The last date must be on or after the start.';
+  if (/UNTIL must be|UNTIL is not/.test(message)) return 'Pick the last date of the series.';
+  // The rule parser's own messages name the part that is wrong, which a custom rule's author needs.
+  return `This repeat rule cannot be used: ${message}.`;
+}
 
 /** "21:00" of a local "2027-02-01T21:00" in the viewer's way of writing times ("9:00 PM"). */
 function localClock(local: string): string {
@@ -39,6 +53,8 @@ function sentence(field: string, message: string, form: { start: string; allDay:
       return 'Use a full web address that starts with https:// (or http://).';
     case 'timezone':
       return 'Pick a time zone from the list.';
+    case 'rrule':
+      return ruleSentence(message);
     case 'categories':
       return 'Use at most 10 categories, separated by commas, each up to 60 characters.';
     case 'start':

@@ -5,6 +5,8 @@
 interface AddLink {
   target: string;
   label: string;
+  /** A series: what this calendar keeps of it ("first date only"). */
+  note?: string;
   goUrl: string;
 }
 interface LinksResponse {
@@ -106,7 +108,7 @@ class CalendarClubAdd extends HTMLElement {
       a.target = '_blank';
       a.rel = 'noopener';
       a.dataset.target = link.target;
-      a.textContent = link.label;
+      a.textContent = link.note ? `${link.label} (${link.note})` : link.label;
       li.append(a);
       menu.append(li);
       return a;

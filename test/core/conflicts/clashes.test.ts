@@ -21,8 +21,8 @@ describe('clashes', () => {
       { connectionId: 'c', start: at('2026-12-03T00:00:00Z'), end: at('2026-12-04T00:00:00Z') }, // all day
     ];
     assert.deepEqual(findClashes([berlin], busy), [
-      { eventId: 'jazz', connectionId: 'g', start: at('2026-12-03T20:00:00Z'), end: at('2026-12-03T21:00:00Z'), busyStart: busy[0]!.start, busyEnd: busy[0]!.end },
-      { eventId: 'jazz', connectionId: 'c', start: at('2026-12-03T18:30:00Z'), end: at('2026-12-03T21:00:00Z'), busyStart: busy[2]!.start, busyEnd: busy[2]!.end },
+      { eventId: 'jazz', occurrenceStart: berlin.start, occurrenceEnd: berlin.end, connectionId: 'g', start: at('2026-12-03T20:00:00Z'), end: at('2026-12-03T21:00:00Z'), busyStart: busy[0]!.start, busyEnd: busy[0]!.end },
+      { eventId: 'jazz', occurrenceStart: berlin.start, occurrenceEnd: berlin.end, connectionId: 'c', start: at('2026-12-03T18:30:00Z'), end: at('2026-12-03T21:00:00Z'), busyStart: busy[2]!.start, busyEnd: busy[2]!.end },
     ]);
   });
 
