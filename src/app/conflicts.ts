@@ -1,7 +1,8 @@
 import { findClashes, freeEvenings, withoutOwnCopies, type BusyBlock } from '../core/conflicts/clashes.ts';
 import { addDays, formatLocalDate, utcToZoned, zonedToUtcMs, type LocalDateTime } from '../core/time/local-time.ts';
 import type { Connection, ConnectionRepository } from '../infra/db/connection-repository.ts';
-import type { EventRepository } from '../infra/db/event-repository.ts';
+import { rowToEvent, type EventRepository } from '../infra/db/event-repository.ts';
+import { withOverrides } from '../infra/db/occurrence-rows.ts';
 import type { ProviderRegistry } from '../integrations/registry.ts';
 import type { Database } from '../infra/db/schema.ts';
 import type { Kysely } from 'kysely';
@@ -122,16 +123,30 @@ export function createConflictUseCases(d: ConflictsDeps) {
     cache.deleteWhere((key) => key.startsWith(`${connectionId}\n`));
   }
 
-  async function ownCopies(connectionIds: string[]) {
+  /**
+   * Our synced copies on these connections that overlap [from, to), each as the busy times the
+   * person's calendar shows for it there: a one-off event's own times, a series' every
+   * occurrence (changes applied, cancelled dates left out), since free/busy answers come
+   * expanded and without ids. Clipped to the range as the busy blocks are.
+   */
+  async function ownCopies(connectionIds: string[], from: number, to: number) {
     if (connectionIds.length === 0) return [];
     const rows = await d.db
       .selectFrom('pushed_copies')
       .innerJoin('events', 'events.id', 'pushed_copies.event_id')
-      .select(['pushed_copies.connection_id as connectionId', 'pushed_copies.remote_id as remoteId', 'events.start_utc as start', 'events.end_utc as end'])
+      .selectAll('events')
+      .select(['pushed_copies.connection_id as connectionId', 'pushed_copies.remote_id as remoteId'])
       .where('pushed_copies.connection_id', 'in', connectionIds)
       .where('pushed_copies.state', '=', 'synced')
+      .where('events.range_end_utc', '>', from)
+      .where('events.start_utc', '<', to)
       .execute();
-    return rows.map((r) => ({ ...r, start: Number(r.start), end: Number(r.end) }));
+    const events = new Map((await withOverrides(d.db, rows.map(rowToEvent))).map((e) => [e.id, e]));
+    return rows.flatMap((r) =>
+      occurrencesBetween(events.get(r.id)!, from, to)
+        .filter((o) => o.status !== 'cancelled')
+        .map((o) => ({ connectionId: r.connectionId, remoteId: r.remoteId, start: Math.max(o.startUtc, from), end: Math.min(o.endUtc, to) })),
+    );
   }
 
   return {
@@ -166,7 +181,7 @@ export function createConflictUseCases(d: ConflictsDeps) {
         }),
       );
       const events = await d.events.list({ from, to, includeCancelled: false, limit: 500 });
-      const mine = withoutOwnCopies(busy, await ownCopies(connections.map((c) => c.id)));
+      const mine = withoutOwnCopies(busy, await ownCopies(connections.map((c) => c.id), from, to));
       // Each occurrence of a series in the range is checked on its own (changes applied, cancelled ones skipped).
       const occurrences = events.flatMap((e) =>
         occurrencesBetween(e, from, to)

@@ -102,6 +102,15 @@ export function createGoogleEvents(send: Send, error: Err) {
       if (!validTimes(next)) return send(res, 400, error(400, 'timeRangeEmpty', 'The specified time range is empty or invalid.'));
       next.etag = `"${randomBytes(8).toString('hex')}"`;
       events.set(key(calendarId, id), next);
+      // PATCH keeps a field the body leaves out and replaces an array it gives ("Array fields, if
+      // specified, overwrite the existing arrays":
+      // https://developers.google.com/workspace/calendar/api/v3/reference/events/patch), so only
+      // `recurrence: []` (or a PUT without it) ends a series; its changed instances go with it,
+      // kept as cancelled like every deleted event.
+      const repeating = (e: GoogleEvent) => Array.isArray(e.recurrence) && e.recurrence.length > 0;
+      if (repeating(existing) && !repeating(next)) {
+        for (const [k, e] of events) if (e.calendarId === calendarId && e.recurringEventId === id) events.set(k, { ...e, status: 'cancelled' });
+      }
       send(res, 200, next);
     },
     /**

@@ -144,8 +144,20 @@ export function createGraphEvents(send: Send, error: Err) {
       const refused = unsupportedZone(body ?? {}, error);
       if (refused) return send(res, 400, refused);
       if (!valid(next)) return send(res, 400, error('ErrorInvalidRequest', 'The start or end time is invalid.'));
-      const invalid = existing.type === 'seriesMaster' ? badRecurrence(next) : null;
+      const invalid = existing.type === 'seriesMaster' || next.recurrence ? badRecurrence(next) : null;
       if (invalid) return send(res, 400, invalid);
+      // A PATCH changes only what it names; an explicit `recurrence: null` makes a seriesMaster a
+      // single event at its first date, and its exceptions and deleted dates go with the series
+      // (https://learn.microsoft.com/en-us/graph/api/event-update;
+      // https://github.com/microsoftgraph/msgraph-sdk-dotnet/issues/264: "the only way to disable
+      // recurrence is to set the property to null"). `type` follows, as the resource says.
+      if (!existing.seriesMasterId) {
+        next.type = next.recurrence ? 'seriesMaster' : 'singleInstance';
+        if (existing.type === 'seriesMaster' && next.type === 'singleInstance') {
+          for (const [key, e] of events) if (e.seriesMasterId === id) events.delete(key);
+          deletedOccurrences.delete(id);
+        }
+      }
       events.set(id, next);
       send(res, 200, next);
     },

@@ -46,6 +46,11 @@ export function seriesSteps(t: TestApp, cookie: string) {
       tick();
       await ok(await t.app.inject({ method: 'PATCH', url: `/api/v1/events/${id}`, headers: t.auth, payload: { title: 'Tuesday jam session', location: 'The Loft' } }));
     },
+    /** `rrule: null`: the series becomes one event on its first date (its exceptions dropped). */
+    async makeOneOff() {
+      tick();
+      await ok(await t.app.inject({ method: 'PATCH', url: `/api/v1/events/${id}`, headers: t.auth, payload: { rrule: null } }));
+    },
     async cancelAll() {
       tick();
       await ok(await t.app.inject({ method: 'POST', url: `/api/v1/events/${id}/cancel`, headers: t.auth }));

@@ -4,7 +4,7 @@ import { testEngines } from '../helpers/databases.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { connectThroughEmulator, emulatorClient, emulatorSettings } from '../helpers/connect.ts';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google.ts';
-import { JAM_STARTS, seriesSteps } from '../helpers/series-push.ts';
+import { JAM, JAM_STARTS, seriesSteps } from '../helpers/series-push.ts';
 
 // A series pushed to Google is one recurring event (`recurrence`: RRULE + EXDATE) whose changed
 // occurrences are its instances; what the person sees is read back the way Google Calendar
@@ -85,6 +85,24 @@ for (const engine of testEngines) {
       await steps.cancelAll();
       await t.services.worker.drain();
       assert.deepEqual(await seen(), [], 'the whole series is gone');
+    });
+
+    it('a series turned back into a one-off event stops repeating in the calendar', async () => {
+      const steps = seriesSteps(t, cookie);
+      await steps.create({ ...JAM, title: 'Jam once' });
+      await steps.changeOne();
+      await steps.cancelOne();
+      await t.services.worker.drain();
+      assert.equal((await seen()).filter(([, s]) => s === 'Jam once').length, 4);
+
+      await steps.makeOneOff();
+      await t.services.worker.drain();
+      assert.deepEqual((await seen()).filter(([, s]) => s === 'Jam once' || s === 'Late jam'), [[JAM_STARTS[0], 'Jam once']], 'one event on the first date, no changed instance left');
+      const copy = [...google.events.values()].find((e) => e.calendarId === calendarId && e.summary === 'Jam once' && !e.recurringEventId)!;
+      assert.deepEqual(copy.recurrence, []);
+      assert.equal((await steps.syncState())?.state, 'synced');
+      await steps.cancelAll();
+      await t.services.worker.drain();
     });
   });
 }

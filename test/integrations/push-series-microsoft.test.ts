@@ -89,6 +89,25 @@ for (const engine of testEngines) {
       assert.deepEqual(await seen(), [], 'the whole series is gone');
     });
 
+    it('a series turned back into a one-off event stops repeating in the calendar', async () => {
+      const steps = seriesSteps(t, cookie);
+      await steps.create({ ...JAM, title: 'Jam once' });
+      await steps.changeOne();
+      await steps.cancelOne();
+      await t.services.worker.drain();
+      assert.equal((await seen()).filter(([, s]) => s === 'Jam once').length, 4);
+
+      await steps.makeOneOff();
+      await t.services.worker.drain();
+      assert.deepEqual((await seen()).filter(([, s]) => s === 'Jam once' || s === 'Late jam'), [[JAM_STARTS[0], 'Jam once']], 'one event on the first date, no exception left');
+      const copy = [...microsoft.events.values()].find((e) => e.calendarId === calendarId && e.subject === 'Jam once')!;
+      assert.equal(copy.type, 'singleInstance');
+      assert.equal(copy.recurrence, null);
+      assert.equal((await steps.syncState())?.state, 'synced');
+      await steps.cancelAll();
+      await t.services.worker.drain();
+    });
+
     it('maps monthly and yearly rules Outlook has, with the dates our feed has', async () => {
       const steps = seriesSteps(t, cookie);
       await steps.create({ ...JAM, title: 'First Friday', start: '2027-01-01T18:00', end: '2027-01-01T20:00', timezone: 'Europe/Berlin', rrule: 'FREQ=MONTHLY;BYDAY=1FR;UNTIL=20270531' });

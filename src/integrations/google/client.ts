@@ -1,7 +1,7 @@
 import { fetchWithBearer, type ProviderResponse } from '../http.ts';
 import { ProviderError, type AccessTokenSource, type BusyInterval, type CalendarProvider, type RemoteCalendar, type RemoteEventInput, type RemoteEventRef } from '../provider.ts';
 import { googleError } from './errors.ts';
-import { fromGoogleFreeBusy, googleChangedInstances, googleEventId, toGoogleEvent } from './mapper.ts';
+import { fromGoogleFreeBusy, googleChangedInstances, googleEventId, toGoogleEvent, toGooglePatch } from './mapper.ts';
 
 export interface GoogleProviderOptions {
   /** e.g. https://www.googleapis.com (or an emulator origin). */
@@ -115,7 +115,7 @@ export function createGoogleProvider(o: GoogleProviderOptions): CalendarProvider
     },
     async updateEvent(calendarId, current, event) {
       const path = eventPath(calendarId, current.remoteId);
-      const patch = async (etag: string) => ref(await call('PATCH', path, 'update event', toGoogleEvent(event, current.remoteId), { 'if-match': etag }));
+      const patch = async (etag: string) => ref(await call('PATCH', path, 'update event', toGooglePatch(event, current.remoteId), { 'if-match': etag }));
       // Always conditional: a copy the person deleted has a new etag (412), and is then read.
       let written: RemoteEventRef;
       try {

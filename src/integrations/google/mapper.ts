@@ -68,6 +68,18 @@ export function toGoogleEvent(e: RemoteEventInput, id: string) {
   };
 }
 
+/**
+ * The body of a PATCH to a copy: as a create, but a one-off event says `recurrence: []`. A PATCH
+ * leaves out fields as they were and replaces arrays it is given ("Array fields, if specified,
+ * overwrite the existing arrays; this discards any previous array elements":
+ * https://developers.google.com/workspace/calendar/api/v3/reference/events/patch), so without it
+ * a series turned back into a one-off event would keep repeating in the person's calendar.
+ */
+export function toGooglePatch(e: RemoteEventInput, id: string) {
+  const body = toGoogleEvent(e, id);
+  return { ...body, recurrence: body.recurrence ?? [] };
+}
+
 interface FreeBusyBody {
   calendars?: Record<string, { busy?: { start: string; end: string }[]; errors?: { domain?: string; reason?: string }[] }>;
 }

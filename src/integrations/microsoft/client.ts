@@ -1,7 +1,7 @@
 import { fetchWithBearer, type ProviderResponse } from '../http.ts';
 import { ProviderError, type AccessTokenSource, type BusyInterval, type CalendarProvider, type RemoteCalendar, type RemoteEventInput, type RemoteEventRef } from '../provider.ts';
 import { graphError } from './errors.ts';
-import { fromCalendarView, graphTransactionId, toGraphEvent, toGraphException } from './mapper.ts';
+import { fromCalendarView, graphTransactionId, toGraphEvent, toGraphException, toGraphPatch } from './mapper.ts';
 
 export interface MicrosoftProviderOptions {
   /** e.g. https://graph.microsoft.com (or an emulator origin). */
@@ -128,7 +128,7 @@ export function createMicrosoftProvider(o: MicrosoftProviderOptions): CalendarPr
       }
     },
     async updateEvent(_calendarId, current, event) {
-      const res = await call('PATCH', `/me/events/${enc(current.remoteId)}`, 'update event', toGraphEvent(event));
+      const res = await call('PATCH', `/me/events/${enc(current.remoteId)}`, 'update event', toGraphPatch(event));
       const updated = res.body as { id: string; changeKey?: string };
       await writeExceptions(updated.id ?? current.remoteId, event);
       return { remoteId: updated.id ?? current.remoteId, etag: updated.changeKey ?? null };

@@ -53,15 +53,32 @@ export function toGraphEvent(e: RemoteEventInput) {
   };
 }
 
-interface CalendarViewBody {
-  value?: { id: string; start: { dateTime: string }; end: { dateTime: string }; showAs?: string; isCancelled?: boolean }[];
+/**
+ * The body of a PATCH to a copy: as a create, but a one-off event says `recurrence: null`. A
+ * PATCH changes only the properties it names, and an explicit null is how a seriesMaster stops
+ * repeating (https://learn.microsoft.com/en-us/graph/api/event-update, and the Graph SDK
+ * maintainers: "the only way to disable recurrence is to set the property to null",
+ * https://github.com/microsoftgraph/msgraph-sdk-dotnet/issues/264); without it a series turned
+ * back into a one-off event would keep repeating in the person's calendar.
+ */
+export function toGraphPatch(e: RemoteEventInput) {
+  return { recurrence: null, ...toGraphEvent(e) };
 }
 
-/** calendarView answered with `Prefer: outlook.timezone="UTC"`: naive date-times are UTC. */
+interface CalendarViewBody {
+  value?: { id: string; seriesMasterId?: string | null; start: { dateTime: string }; end: { dateTime: string }; showAs?: string; isCancelled?: boolean }[];
+}
+
+/**
+ * calendarView answered with `Prefer: outlook.timezone="UTC"`: naive date-times are UTC. An
+ * occurrence or exception of a series has its own id; it is named by its series' id
+ * (`seriesMasterId`, https://learn.microsoft.com/en-us/graph/api/resources/event), the id our
+ * pushed copy has, so every date of a series we pushed is known as ours.
+ */
 export function fromCalendarView(body: unknown): BusyInterval[] {
   return ((body as CalendarViewBody).value ?? [])
     .filter((e) => !e.isCancelled && e.showAs !== 'free' && e.showAs !== 'workingElsewhere')
-    .map((e) => ({ start: Date.parse(`${e.start.dateTime.replace(/Z$/, '')}Z`), end: Date.parse(`${e.end.dateTime.replace(/Z$/, '')}Z`), remoteEventId: e.id }));
+    .map((e) => ({ start: Date.parse(`${e.start.dateTime.replace(/Z$/, '')}Z`), end: Date.parse(`${e.end.dateTime.replace(/Z$/, '')}Z`), remoteEventId: e.seriesMasterId ?? e.id }));
 }
 
 /** A changed occurrence as the body of its PATCH: the series' fields with the changes applied. */

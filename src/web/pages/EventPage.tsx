@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type AddLink, type ConnectionJson, type EventJson, type MeJson } from '../api.ts';
+import { api, ApiError, type AddLink, type ConnectionJson, type EventJson, type MeJson, type OccurrenceJson } from '../api.ts';
 import { AddToCalendarMenu } from '../components/AddToCalendarMenu.tsx';
 import { formatWhen, sameClock } from '../format.ts';
 import { SyncStatus, type SyncItem } from '../components/SyncStatus.tsx';
@@ -20,6 +20,14 @@ import { atNext, repeatsText } from '../series.ts';
 /** A map search for the place (OpenStreetMap: no account, no tracking script on our page). */
 const mapUrl = (location: string) => `https://www.openstreetmap.org/search?query=${encodeURIComponent(location)}`;
 
+
+/** How many dates of a series are still to come and not cancelled (a series runs 5 years at most); null when unknown. */
+async function comingDates(eventId: string): Promise<number | null> {
+  const to = new Date(Date.now() + 6 * 366 * 86_400_000).toISOString();
+  return api<{ items: OccurrenceJson[] }>(`/api/v1/events/${encodeURIComponent(eventId)}/occurrences?to=${encodeURIComponent(to)}`)
+    .then((r) => r.items.filter((o) => o.status !== 'cancelled').length)
+    .catch(() => null);
+}
 
 export function EventPage({ idOrSlug }: { idOrSlug: string }) {
   const [event, setEvent] = useState<EventJson | null>(null);
@@ -75,7 +83,7 @@ export function EventPage({ idOrSlug }: { idOrSlug: string }) {
       setStatus(
         saved
           ? 'Removed from your events.'
-          : savedMessage(pushTargets.map((c) => PROVIDER[c.kind] ?? c.kind), hasFeed),
+          : savedMessage(pushTargets.map((c) => PROVIDER[c.kind] ?? c.kind), hasFeed, event.rrule ? await comingDates(event.id) : undefined),
       );
       setTimeout(() => void loadSync(event.id).catch(() => undefined), 1500);
     } catch (err) {

@@ -10,6 +10,7 @@ import { CALENDAR_NAME } from '../conflicts/ClashNote.tsx';
 import { navigate, useSearch } from '../router.tsx';
 import { LoadFailed, Skeleton } from '../components/PageState.tsx';
 import { atNext } from '../series.ts';
+import { useWeekDays } from '../week-days.ts';
 
 type View = 'list' | 'week';
 
@@ -83,6 +84,9 @@ export function HomePage() {
     const byStart = (a: EventJson, b: EventJson) => Date.parse(atNext(a).startsAt) - Date.parse(atNext(b).startsAt);
     return new Map([...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([day, list]) => [day, list.sort(byStart)] as const));
   }, [shown]);
+  // The week shows a series on each of its dates that week, not only on its next one.
+  const weekEvents = useMemo(() => (view === 'week' ? shown : []), [view, shown]);
+  const weekDays = useWeekDays(weekEvents, week);
   const activeFeed = feeds.find((f) => f.key === (category ?? 'all'));
 
   return (
@@ -174,8 +178,13 @@ export function HomePage() {
                 <h3>
                   {day === today && <span class="badge today-badge">Today</span>} {formatDay(day)}
                 </h3>
-                {(byDay.get(day) ?? []).map((e) => (
-                  <EventCard key={e.id} event={e} saved={saved.includes(e.id)} clashes={conflicts.clashesOf(e.id)} />
+                {(weekDays.get(day) ?? []).map((e) => (
+                  <EventCard
+                    key={`${e.id} ${e.next?.occurrence ?? ''}`}
+                    event={e}
+                    saved={saved.includes(e.id)}
+                    clashes={conflicts.clashesOf(e.id).filter((c) => !e.rrule || c.occurrence === e.next?.occurrence)}
+                  />
                 ))}
               </section>
             ))}
