@@ -1,6 +1,7 @@
 // `npm run bench`: our serializer against ical-generator (the baseline, same run, same data),
 // then the feed endpoint under load on 127.0.0.1. Prints Markdown tables and writes them to
-// bench/results.md. BENCH_QUICK=1 for a smoke run; BENCH_SECONDS sets each load run's length.
+// bench/results.md. BENCH_QUICK=1 for a smoke run; BENCH_SECONDS sets each load run's length,
+// BENCH_ROUNDS how many interleaved rounds each load case gets (default 2, best one kept).
 // Ends with the push-sync benchmark (bench/push.ts), which appends to the same file.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';

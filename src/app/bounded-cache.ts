@@ -53,6 +53,7 @@ export class BoundedCache<V> {
 
   /** Drops the oldest entries until the total fits, keeping `keep` (the newest) regardless. */
   #evict(keep: string): void {
+    if (this.#size <= this.#maxSize) return; // the common case: no iterator made
     for (const key of this.#entries.keys()) {
       if (this.#size <= this.#maxSize) return;
       if (key !== keep) this.delete(key);

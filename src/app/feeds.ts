@@ -1,4 +1,4 @@
-import { renderCalendarBytes, type CachedVevent, type VeventCache } from '../core/ics/calendar.ts';
+import { renderCalendarBytes, type CachedVevent, type RenderMemory, type VeventCache } from '../core/ics/calendar.ts';
 import {
   feedRefs,
   feedEtag,
@@ -40,6 +40,8 @@ export interface RenderedFeed {
   etag: string;
   lastModified: number;
   body(coding: Coding): Promise<Buffer>;
+  /** The body in `coding` if it is made already (identity always is). */
+  ready(coding: Coding): Buffer | undefined;
 }
 
 export interface FeedServiceOptions {
@@ -57,7 +59,7 @@ export interface FeedServiceOptions {
   onRender?: (seconds: number, eventCount: number) => void;
   /** Upper bound on cached bytes, all versions and codings together. */
   cacheBytes?: number;
-  /** Upper bound on the encoded VEVENTs kept for the next render (bytes, roughly). */
+  /** Upper bound on the encoded VEVENTs kept for the next render (bytes, roughly), and on the feeds' last renders. */
   veventCacheBytes?: number;
 }
 
@@ -75,6 +77,9 @@ export function createFeedService(o: FeedServiceOptions) {
     get: (id) => veventBytes.get(id),
     set: (id, entry) => veventBytes.set(id, entry, entry.bytes.length + 128), // + what the entry itself costs
   };
+  // Each feed's last render (its body and where each event lies in it): the next render copies
+  // the unchanged byte ranges. Sized by the body, which the render cache mostly holds anyway.
+  const lastRenders = new BoundedCache<RenderMemory>(o.veventCacheBytes ?? 64 * 1024 * 1024);
   const versions = createFeedVersions({ read: (key) => o.feeds.state(key), changes: o.changes });
   // Validators of a version, per window day: computed once, not per request.
   const computed = new WeakMap<FeedState, { day: number; memory: FeedValidators; read: FeedValidators }>();
@@ -93,6 +98,7 @@ export function createFeedService(o: FeedServiceOptions) {
 
   function cached(etag: string, lastModified: number, identity: Buffer): RenderedFeed {
     const bodies = new Map<Coding, Promise<Buffer>>([['identity', Promise.resolve(identity)]]);
+    const made = new Map<Coding, Buffer>([['identity', identity]]);
     const feed: RenderedFeed = {
       etag,
       lastModified,
@@ -102,12 +108,13 @@ export function createFeedService(o: FeedServiceOptions) {
           body = encode(coding, identity);
           bodies.set(coding, body);
           body.then(
-            (b) => cache.grow(etag, b.length),
+            (b) => (made.set(coding, b), cache.grow(etag, b.length)),
             () => bodies.delete(coding),
           );
         }
         return body;
       },
+      ready: (coding) => made.get(coding),
     };
     cache.set(etag, feed, identity.length);
     return feed;
@@ -122,7 +129,9 @@ export function createFeedService(o: FeedServiceOptions) {
     const already = cache.get(etag);
     if (already) return already;
     const name = await feedName(ref);
-    const body = renderCalendarBytes({ productId: o.productId, name, refreshMinutes: o.refreshMinutes }, snapshot.events, vevents);
+    const memory = lastRenders.get(ref.key) ?? {};
+    const body = renderCalendarBytes({ productId: o.productId, name, refreshMinutes: o.refreshMinutes }, snapshot.events, vevents, memory);
+    lastRenders.set(ref.key, memory, body.length + snapshot.events.length * 64);
     const feed = cached(etag, feedLastModified(snapshot.state, window), body);
     o.onRender?.((performance.now() - started) / 1000, snapshot.events.length);
     return feed;
@@ -147,6 +156,17 @@ export function createFeedService(o: FeedServiceOptions) {
       if (held) return validatorsOf(ref, held, true);
       const state = await versions.read(ref.key);
       return state ? validatorsOf(ref, state, false) : null;
+    },
+
+    /** The validators of the version held in memory, if one is (no read; see `validators`). */
+    heldValidators(ref: FeedRef): FeedValidators | undefined {
+      const held = versions.held(ref.key);
+      return held && validatorsOf(ref, held, true);
+    },
+
+    /** The body of the version `v` names in `coding`, if it is rendered and encoded already. */
+    readyBody(v: FeedValidators, coding: Coding): Buffer | undefined {
+      return cache.get(v.etag)?.ready(coding);
     },
 
     /**

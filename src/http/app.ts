@@ -14,6 +14,7 @@ import { eventPageUrl, eventRoutes } from './routes/events.ts';
 import { occurrenceRoutes } from './routes/occurrences.ts';
 import { createOccurrenceUseCases } from '../app/occurrences.ts';
 import { feedRoutes } from './routes/feeds.ts';
+import { feedFastPath, serverWithFastPath } from './feed-fast-path.ts';
 import { downloadRoutes } from './routes/downloads.ts';
 import { healthRoutes } from './routes/health.ts';
 import { linkRoutes } from './routes/links.ts';
@@ -44,15 +45,22 @@ export interface AppOptions {
 
 export async function buildApp({ services, adminToken, sessionSecret, logger = true, logStream }: AppOptions): Promise<FastifyInstance> {
   const { config } = services;
+  // Public feeds whose version is held in memory: 304s and cached bodies sent before Fastify.
+  let fastPathLog: FastifyInstance['log'] | undefined;
+  const fast = feedFastPath({
+    feeds: services.feeds,
+    onResponse: (route, method, kind, status, seconds) => services.metrics.recordFastFeed(route, method, kind, status, seconds),
+    log: { info: (obj, msg) => fastPathLog?.info(obj, msg), isLevelEnabled: (level) => level === 'info' && ['trace', 'debug', 'info'].includes(fastPathLog?.level ?? 'silent') },
+  });
+  const timeouts = { requestTimeout: 30_000, connectionTimeout: 60_000, keepAliveTimeout: 72_000 };
   const app = Fastify({
     logger: logger ? { ...loggerOptions(config.logLevel), ...(logStream ? { stream: logStream } : {}) } : false,
     bodyLimit: 64 * 1024,
     // Only a proxy the operator names (TRUST_PROXY) may set the client address and protocol
     // (X-Forwarded-For/-Proto/-Host); rate limits count by that address.
     trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
-    requestTimeout: 30_000,
-    connectionTimeout: 60_000,
-    keepAliveTimeout: 72_000,
+    ...timeouts,
+    serverFactory: serverWithFastPath(fast, timeouts),
     // Path parameters up to 512 characters reach the route's schema (ids allow 120), so a long
     // one is refused by name there; framework and client errors are problem documents too.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
@@ -67,6 +75,8 @@ export async function buildApp({ services, adminToken, sessionSecret, logger = t
   // Beyond this many open sockets new ones are refused (MAX_CONNECTIONS): a flood of idle
   // connections cannot exhaust the process's file descriptors.
   app.server.maxConnections = config.maxConnections;
+  fastPathLog = logger ? app.log : undefined;
+  app.addHook('preClose', (done) => (fast.close(), done()));
   app.addSchema(problemSchema);
   registerErrorHandling(app);
   securityHeaders(app);

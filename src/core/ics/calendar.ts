@@ -1,8 +1,9 @@
 import type { CalendarEvent } from '../events/event.ts';
-import { CRLF, escapeText, foldLine } from './text.ts';
+import { CRLF, escapeText, foldLine, textLine } from './text.ts';
 import { dateValue, localDateTimeValue, utcDateTime } from './datetime.ts';
 import { isUtcZone, tzidParam, vtimezoneFor, yearsCovering, type YearRange } from './vtimezone.ts';
 import { recurrenceIdLine, recurrenceLines, type StartForm } from './series.ts';
+import { occurrencesAtRepeatedTimes } from './repeated-hour.ts';
 import { isSeries, occurrenceNamed, resolve } from '../recurrence/occurrences.ts';
 import { isRepeatedWallTime } from '../time/transitions.ts';
 
@@ -10,7 +11,7 @@ import { isRepeatedWallTime } from '../time/transitions.ts';
  * Bump when the rendered bytes change for the same stored data (new property, new format):
  * it is part of every feed's ETag, so clients refetch after a deploy that changes output.
  */
-export const RENDERER_VERSION = 2;
+export const RENDERER_VERSION = 4;
 
 export interface CalendarMeta {
   /** PRODID, e.g. `-//Calendar Club//Calendar Club 1.0//EN`. */
@@ -50,8 +51,8 @@ export interface VeventCache {
  * (core/events/rules.ts; occurrence changes move the master's updatedAt as well, and a series'
  * changed occurrences are compared all the same). Numbers compared, no key built per event.
  */
-function isCurrent(entry: CachedVevent, e: CalendarEvent): boolean {
-  return entry.updatedAt === e.updatedAt && entry.sequence === e.sequence && entry.overrides === overridesVersion(e);
+function isCurrent(entry: { updatedAt: number; sequence: number; overrides: string }, e: CalendarEvent, overrides: string): boolean {
+  return entry.updatedAt === e.updatedAt && entry.sequence === e.sequence && entry.overrides === overrides;
 }
 
 export function overridesVersion(e: CalendarEvent): string {
@@ -63,13 +64,36 @@ export function overridesVersion(e: CalendarEvent): string {
 }
 
 /**
+ * What a feed's last render leaves for its next one; the caller keeps one per feed (empty at
+ * first). Its body and where each event's VEVENTs lie in it: when the next render finds an
+ * event at the same version, it copies that byte range, so unchanged stretches of the feed are
+ * copied as one piece, with no lookup per event.
+ */
+export interface RenderMemory {
+  last?: RenderLayout;
+}
+
+interface RenderLayout {
+  body: Buffer;
+  ids: string[];
+  updatedAt: Float64Array;
+  sequence: Float64Array;
+  overrides: string[];
+  /** Where event i's bytes start in `body`; the last entry is where the last one ends. */
+  offsets: Float64Array;
+  /** Event id -> index, built on the first event not found where it was. */
+  index?: Map<string, number>;
+}
+
+/**
  * The same bytes as Buffer.from(renderCalendar(…)), built event by event: each event's text
  * dies young, so a 50,000-event feed never holds its whole text as one JavaScript string.
  * With a cache, each event is serialized once per version: a render after one edit is one
- * serialization and a concatenation.
+ * serialization and a concatenation (with `memory`, the feed's previous render, a copy of the
+ * unchanged byte ranges).
  */
-export function renderCalendarBytes(meta: CalendarMeta, events: readonly CalendarEvent[], cache?: VeventCache): Buffer {
-  if (cache) return renderWithCache(meta, events, cache);
+export function renderCalendarBytes(meta: CalendarMeta, events: readonly CalendarEvent[], cache?: VeventCache, memory?: RenderMemory): Buffer {
+  if (cache) return renderWithCache(meta, events, cache, memory);
   const chunks: Buffer[] = [Buffer.from(calendarHead(meta, events), 'utf8')];
   let batch = '';
   for (const event of events) {
@@ -80,50 +104,106 @@ export function renderCalendarBytes(meta: CalendarMeta, events: readonly Calenda
     }
   }
   chunks.push(Buffer.from(batch + 'END:VCALENDAR' + CRLF, 'utf8'));
-  return Buffer.concat(chunks);
+  return concat(chunks, chunks.reduce((n, c) => n + c.length, 0));
 }
 
-function renderWithCache(meta: CalendarMeta, events: readonly CalendarEvent[], cache: VeventCache): Buffer {
-  const chunks: Buffer[] = [Buffer.from(calendarHead(meta, events), 'utf8')];
-  // Events serialized here are encoded in batches and kept as views into their batch, so
-  // neighbours stay neighbours in memory; runs of them are then copied as one slice, and the
-  // final copy is a few large pieces instead of one per event.
-  let run: { memory: ArrayBufferLike; start: number; end: number } | null = null;
-  const push = (bytes: Buffer) => {
-    if (run && run.memory === bytes.buffer && run.end === bytes.byteOffset) run.end += bytes.length;
+const SLAB = 256 * 1024;
+
+function renderWithCache(meta: CalendarMeta, events: readonly CalendarEvent[], cache: VeventCache, memory?: RenderMemory): Buffer {
+  const head = Buffer.from(calendarHead(meta, events), 'utf8');
+  const chunks: Buffer[] = [head];
+  let length = head.length;
+  // Byte ranges are appended as runs: a range that continues the previous one in the same
+  // memory (neighbours in a slab, or in the previous body) extends it, so the final copy is a
+  // few large pieces instead of one per event.
+  let runBuffer: Buffer | null = null;
+  let runStart = 0;
+  let runEnd = 0;
+  const append = (buffer: Buffer, start: number, end: number) => {
+    if (runBuffer === buffer && runEnd === start) runEnd = end;
     else {
-      if (run) chunks.push(Buffer.from(run.memory, run.start, run.end - run.start));
-      run = { memory: bytes.buffer, start: bytes.byteOffset, end: bytes.byteOffset + bytes.length };
+      if (runBuffer) chunks.push(runBuffer.subarray(runStart, runEnd));
+      runBuffer = buffer;
+      runStart = start;
+      runEnd = end;
     }
+    length += end - start;
   };
-  let pending: { event: CalendarEvent; text: string }[] = [];
-  let pendingLength = 0;
-  const flush = () => {
-    const batch = Buffer.from(pending.map((p) => p.text).join(''), 'utf8');
-    let offset = 0;
-    for (const { event, text } of pending) {
-      const bytes = batch.subarray(offset, (offset += Buffer.byteLength(text, 'utf8')));
-      cache.set(event.id, { updatedAt: event.updatedAt, sequence: event.sequence, overrides: overridesVersion(event), bytes });
-      push(bytes);
+  // Events serialized here are encoded straight into slabs, kept (as views) in the cache.
+  let slab = Buffer.allocUnsafeSlow(0);
+  let used = 0;
+
+  const n = events.length;
+  const prev = memory?.last;
+  const next: RenderLayout | undefined = memory && {
+    body: head,
+    ids: new Array<string>(n),
+    updatedAt: new Float64Array(n),
+    sequence: new Float64Array(n),
+    overrides: new Array<string>(n),
+    offsets: new Float64Array(n + 1),
+  };
+  let j = 0; // where the next event probably is in the previous render
+  for (let i = 0; i < n; i++) {
+    const event = events[i]!;
+    const overrides = overridesVersion(event);
+    if (next) {
+      next.ids[i] = event.id;
+      next.updatedAt[i] = event.updatedAt;
+      next.sequence[i] = event.sequence;
+      next.overrides[i] = overrides;
+      next.offsets[i] = length;
     }
-    pending = [];
-    pendingLength = 0;
-  };
-  for (const event of events) {
+    if (prev) {
+      if (prev.ids[j] !== event.id) j = indexIn(prev, event.id);
+      if (j >= 0 && prev.updatedAt[j] === event.updatedAt && prev.sequence[j] === event.sequence && prev.overrides[j] === overrides) {
+        append(prev.body, prev.offsets[j]!, prev.offsets[j + 1]!);
+        j++;
+        continue;
+      }
+      if (j >= 0) j++;
+    }
     const cached = cache.get(event.id);
-    if (cached && isCurrent(cached, event)) {
-      if (pending.length > 0) flush();
-      push(cached.bytes);
+    if (cached && isCurrent(cached, event, overrides)) {
+      append(cached.bytes, 0, cached.bytes.length);
       continue;
     }
     const text = renderEvent(event);
-    pending.push({ event, text });
-    if ((pendingLength += text.length) > 64 * 1024) flush();
+    if (slab.length - used < text.length * 3) {
+      slab = Buffer.allocUnsafeSlow(Math.max(SLAB, text.length * 3));
+      used = 0;
+    }
+    const start = used;
+    used += slab.write(text, start);
+    cache.set(event.id, { updatedAt: event.updatedAt, sequence: event.sequence, overrides, bytes: slab.subarray(start, used) });
+    append(slab, start, used);
   }
-  if (pending.length > 0) flush();
-  if (run !== null) push(Buffer.alloc(0)); // closes the last run
-  chunks.push(Buffer.from('END:VCALENDAR' + CRLF, 'utf8'));
-  return Buffer.concat(chunks);
+  if (runBuffer) chunks.push((runBuffer as Buffer).subarray(runStart, runEnd));
+  const tail = Buffer.from('END:VCALENDAR' + CRLF, 'utf8');
+  chunks.push(tail);
+  const body = concat(chunks, length + tail.length);
+  if (next && memory) {
+    next.offsets[n] = length;
+    next.body = body;
+    memory.last = next;
+  }
+  return body;
+}
+
+/** Buffer.concat, which copies megabytes several times slower than Buffer#copy (Node 24). */
+function concat(chunks: readonly Buffer[], length: number): Buffer {
+  const out = Buffer.allocUnsafeSlow(length);
+  let at = 0;
+  for (const chunk of chunks) at += chunk.copy(out, at);
+  return out;
+}
+
+function indexIn(layout: RenderLayout, id: string): number {
+  if (!layout.index) {
+    layout.index = new Map();
+    for (let k = 0; k < layout.ids.length; k++) layout.index.set(layout.ids[k]!, k);
+  }
+  return layout.index.get(id) ?? -1;
 }
 
 function calendarHead(meta: CalendarMeta, events: readonly CalendarEvent[]): string {
@@ -148,17 +228,22 @@ function calendarHead(meta: CalendarMeta, events: readonly CalendarEvent[]): str
  */
 function usedTzids(events: readonly CalendarEvent[]): [string, YearRange][] {
   const spans = new Map<string, { from: number; to: number }>();
+  // The span of each zone name as the events spell it (null: no VTIMEZONE): one lookup per
+  // event, and the same span for aliases of one TZID.
+  const byName = new Map<string, { from: number; to: number } | null>();
   for (const e of events) {
     if (e.allDay) continue;
-    const zone = tzidParam(e.timezone);
-    if (!zone || isUtcZone(zone.tzid)) continue;
-    const end = e.rangeEndUtc ?? e.endUtc;
-    const span = spans.get(zone.tzid);
-    if (!span) spans.set(zone.tzid, { from: e.startUtc, to: end });
-    else {
-      span.from = Math.min(span.from, e.startUtc);
-      span.to = Math.max(span.to, end);
+    let span = byName.get(e.timezone);
+    if (span === undefined) {
+      const zone = tzidParam(e.timezone);
+      span = !zone || isUtcZone(zone.tzid) ? null : (spans.get(zone.tzid) ?? { from: Infinity, to: -Infinity });
+      if (zone && span) spans.set(zone.tzid, span);
+      byName.set(e.timezone, span);
     }
+    if (span === null) continue;
+    const end = e.rangeEndUtc ?? e.endUtc;
+    if (e.startUtc < span.from) span.from = e.startUtc;
+    if (end > span.to) span.to = end;
   }
   return [...spans.keys()].sort().map((tzid) => [tzid, yearsCovering(spans.get(tzid)!.from, spans.get(tzid)!.to)]);
 }
@@ -193,10 +278,10 @@ function renderEvent(e: CalendarEvent, recurrenceId = ''): string {
     }
   }
   if (series) out += recurrenceLines(e, form);
-  out += foldLine('SUMMARY:' + escapeText(e.title)) + CRLF;
+  out += textLine('SUMMARY:', e.title) + CRLF;
   const description = descriptionWithLink(e);
-  if (description) out += foldLine('DESCRIPTION:' + escapeText(description)) + CRLF;
-  if (e.location) out += foldLine('LOCATION:' + escapeText(e.location)) + CRLF;
+  if (description) out += textLine('DESCRIPTION:', description) + CRLF;
+  if (e.location) out += textLine('LOCATION:', e.location) + CRLF;
   if (e.url) out += foldLine('URL:' + e.url) + CRLF;
   if (e.categories.length > 0) out += foldLine('CATEGORIES:' + e.categories.map(escapeText).join(',')) + CRLF;
   // All-day items (festivals, deadlines) should not block a whole day in free/busy.
@@ -208,8 +293,8 @@ function renderEvent(e: CalendarEvent, recurrenceId = ''): string {
 /** One VEVENT per changed (not cancelled) occurrence: same UID, RECURRENCE-ID, its own SEQUENCE. */
 function renderChangedOccurrences(e: CalendarEvent, form: StartForm): string {
   const changed = (e.overrides ?? []).filter((o) => !o.cancelled);
-  if (changed.length === 0) return '';
-  let out = '';
+  let out = form.kind === 'tzid' ? renderRepeatedTimeOccurrences(e, form) : '';
+  if (changed.length === 0) return out;
   for (const override of changed) {
     const o = resolve(e, occurrenceNamed(e, override.occurrence), override);
     const instance: CalendarEvent = {
@@ -227,6 +312,22 @@ function renderChangedOccurrences(e: CalendarEvent, form: StartForm): string {
       overrides: [],
     };
     out += renderEvent(instance, recurrenceIdLine(e, override.occurrence, form));
+  }
+  return out;
+}
+
+/**
+ * Unchanged occurrences at a repeated local time, each as an override of itself: its
+ * RECURRENCE-ID keeps the TZID value (so every client matches it), its DTSTART/DTEND go out in UTC
+ * (renderEvent does that for a single event at a repeated time), see repeated-hour.ts.
+ */
+function renderRepeatedTimeOccurrences(e: CalendarEvent, form: StartForm): string {
+  const named = new Set((e.overrides ?? []).map((o) => o.occurrence));
+  let out = '';
+  for (const o of occurrencesAtRepeatedTimes(e)) {
+    if (named.has(o.occurrence)) continue; // changed (rendered below) or cancelled (an EXDATE)
+    const instance: CalendarEvent = { ...e, start: o.start, end: o.end, startUtc: o.startUtc, endUtc: o.endUtc, rrule: null, overrides: [] };
+    out += renderEvent(instance, recurrenceIdLine(e, o.occurrence, form));
   }
   return out;
 }

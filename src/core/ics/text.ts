@@ -7,24 +7,29 @@ export function escapeText(value: string): string {
   // A lone surrogate (possible in JSON input) would become U+FFFD on encoding anyway; do it now
   // so that folding counts the octets that are really written.
   if (!value.isWellFormed()) value = value.toWellFormed();
-  if (!NEEDS_ESCAPE.test(value)) return value;
-  return value.replace(ESCAPABLE, escapeOne);
+  // One pass by char code (a replace with a callback costs a call per match): the escapes,
+  // every line break as \n, and control characters other than TAB dropped (not allowed in TEXT).
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0x20 ? code !== 0x2c && code !== 0x3b && code !== 0x5c && code !== 0x7f : code === 0x09) continue;
+    out += value.slice(start, i) + escapeCode(code);
+    if (code === 0x0d && value.charCodeAt(i + 1) === 0x0a) i++; // CRLF is one line break
+    start = i + 1;
+  }
+  return start === 0 ? value : out + value.slice(start);
 }
-const NEEDS_ESCAPE = /[\\;,\r\n\u0000-\u0008\u000b-\u001f\u007f]/;
-// One pass: the escapes, every line break as \n, and control characters other than TAB dropped
-// (they are not allowed in TEXT).
-const ESCAPABLE = /\r\n|[\\;,\r\n\u0000-\u0008\u000b-\u001f\u007f]/g;
-function escapeOne(match: string): string {
-  switch (match) {
-    case '\\':
+function escapeCode(code: number): string {
+  switch (code) {
+    case 0x5c:
       return '\\\\';
-    case ';':
+    case 0x3b:
       return '\\;';
-    case ',':
+    case 0x2c:
       return '\\,';
-    case '\r\n':
-    case '\r':
-    case '\n':
+    case 0x0d:
+    case 0x0a:
       return '\\n';
     default:
       return '';
@@ -71,6 +76,73 @@ export function foldLine(line: string): string {
     if (width === 4) i++; // the low surrogate travels with its high half
   }
   return start === 0 ? line : out + CRLF + ' ' + line.slice(start);
+}
+
+/**
+ * `foldLine(name + escapeText(value))` in one pass over the value: escaping, well-forming and
+ * folding as those do, without a string per step. `name` is the ASCII property name with its
+ * colon (e.g. `DESCRIPTION:`), shorter than a line.
+ */
+export function textLine(name: string, value: string): string {
+  let out = name;
+  let start = 0; // the value's characters from here on are not in `out` yet
+  let used = name.length;
+  let limit = 75;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x80) {
+      if (code >= 0x20 ? code !== 0x2c && code !== 0x3b && code !== 0x5c && code !== 0x7f : code === 0x09) {
+        if (++used > limit) {
+          out += value.slice(start, i) + CRLF + ' ';
+          start = i;
+          used = 1;
+          limit = 74;
+        }
+        continue;
+      }
+      // Escaped (or dropped) as escapeText does; a fold may fall inside an escape, as in foldLine.
+      out += value.slice(start, i);
+      if (code === 0x0d && value.charCodeAt(i + 1) === 0x0a) i++;
+      start = i + 1;
+      const escaped = escapeCode(code);
+      for (let k = 0; k < escaped.length; k++) {
+        if (++used > limit) {
+          out += CRLF + ' ';
+          used = 1;
+          limit = 74;
+        }
+        out += escaped[k];
+      }
+      continue;
+    }
+    let width = code < 0x800 ? 2 : 3;
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const next = value.charCodeAt(i + 1);
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) width = 4;
+      else {
+        // A lone surrogate: U+FFFD, as toWellFormed() makes it.
+        out += value.slice(start, i);
+        start = i + 1;
+        if (used + 3 > limit) {
+          out += CRLF + ' ';
+          used = 0;
+          limit = 74;
+        }
+        out += '\uFFFD';
+        used += 3;
+        continue;
+      }
+    }
+    if (used + width > limit) {
+      out += value.slice(start, i) + CRLF + ' ';
+      start = i;
+      used = 0;
+      limit = 74;
+    }
+    used += width;
+    if (width === 4) i++; // the low surrogate travels with its high half
+  }
+  return start === 0 ? out + value : out + value.slice(start);
 }
 
 /** A parameter value, quoted when it holds `:` `;` or `,` (a `"` cannot be represented). */

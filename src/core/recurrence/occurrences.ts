@@ -74,8 +74,11 @@ export function applyChanges(e: CalendarEvent, o: Occurrence, c: OccurrenceChang
   const parse = (text: string) => (e.allDay ? parseLocalDate(text) : parseLocalDateTime(text))!;
   const start = c.start ?? o.start;
   const startUtc = localToUtc(parse(start), e.timezone);
-  const endUtc = c.end !== undefined ? localToUtc(parse(c.end), e.timezone) : startUtc + (o.endUtc - o.startUtc);
-  const end = c.end ?? (e.allDay ? o.end : formatLocalDateTime(utcToLocal(endUtc, e.timezone)));
+  // A moved all-day occurrence keeps its length in days (its end moves with its start: DTEND
+  // after DTSTART, RFC 5545 §3.8.2.2), not the original end date.
+  const endText = c.end ?? (e.allDay ? formatLocalDate(addDays(parse(start), Math.round((Date.parse(o.end.slice(0, 10)) - Date.parse(o.start.slice(0, 10))) / 86_400_000))) : undefined);
+  const endUtc = endText !== undefined ? localToUtc(parse(endText), e.timezone) : startUtc + (o.endUtc - o.startUtc);
+  const end = endText ?? formatLocalDateTime(utcToLocal(endUtc, e.timezone));
   return { start, end, startUtc, endUtc };
 }
 

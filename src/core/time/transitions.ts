@@ -14,6 +14,7 @@ export interface Transition {
 
 const DAY = 86_400_000;
 const cache = new Map<string, Transition[]>();
+const lastYear = new Map<string, { from: number; to: number; repeated: number[] }>();
 
 /** Every offset change of `zone` in the UTC calendar year `year`, in order. */
 export function transitionsInYear(zone: string, year: number): Transition[] {
@@ -64,13 +65,23 @@ export function transitionsBetween(zone: string, fromYear: number, toYear: numbe
  * mean its first instant, but khal and libical read the second, so such times go out in UTC.
  */
 export function isRepeatedWallTime(utcMs: number, zone: string): boolean {
-  const year = new Date(utcMs).getUTCFullYear();
-  for (const y of [year, year + 1]) {
-    for (const tr of transitionsInYear(zone, y)) {
-      const back = tr.from - tr.to;
-      // After a fall-back by `back`, the wall times of [at - back, at) come round again.
-      if (back > 0 && utcMs >= tr.at - back && utcMs < tr.at) return true;
+  // The repeated spans of the instant's year and the next, kept per zone for the last year
+  // asked (this runs twice per event of a feed, mostly for the same few zones and years).
+  let last = lastYear.get(zone);
+  if (!last || utcMs < last.from || utcMs >= last.to) {
+    const year = new Date(utcMs).getUTCFullYear();
+    const repeated: number[] = [];
+    for (const y of [year, year + 1]) {
+      for (const tr of transitionsInYear(zone, y)) {
+        const back = tr.from - tr.to;
+        // After a fall-back by `back`, the wall times of [at - back, at) come round again.
+        if (back > 0) repeated.push(tr.at - back, tr.at);
+      }
     }
+    const yearStart = (y: number) => new Date(0).setUTCFullYear(y, 0, 1); // Date.UTC maps 0-99 to 19xx
+    lastYear.set(zone, (last = { from: yearStart(year), to: yearStart(year + 1), repeated }));
   }
+  const r = last.repeated;
+  for (let i = 0; i < r.length; i += 2) if (utcMs >= r[i]! && utcMs < r[i + 1]!) return true;
   return false;
 }

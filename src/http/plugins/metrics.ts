@@ -74,6 +74,12 @@ export function createMetrics() {
   return {
     registry,
     recordFeedResponse: (feed: string, status: number) => feedResponses.inc({ feed, status }),
+    /** A feed response sent before Fastify (http/feed-fast-path.ts): what its hooks would have counted. */
+    recordFastFeed: (route: string, method: string, feed: string, status: number, seconds: number) => {
+      requests.inc({ route, method, status });
+      duration.observe({ route }, seconds);
+      feedResponses.inc({ feed, status });
+    },
     recordRender: (seconds: number) => feedRender.observe(seconds),
     recordAdd: (target: string) => adds.inc({ target }),
     recordPush: (kind: string, outcome: string, latencySeconds?: number) => {

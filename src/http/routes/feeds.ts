@@ -5,11 +5,12 @@ import { feedClientFromUserAgent } from '../../core/feeds/clients.ts';
 import { sendCacheable } from '../cacheable.ts';
 import { isNotModified, type ConditionalHeaders } from '../conditional.ts';
 import { contentDisposition } from '../content-disposition.ts';
+import { PUBLIC_FEED_CACHE } from '../feed-fast-path.ts';
 import { problem, sendProblem } from '../problem.ts';
 
 export const CALENDAR_CONTENT_TYPE = 'text/calendar; charset=utf-8';
 // Public feeds: shared caches may keep a copy five minutes; clients poll far less often anyway.
-const PUBLIC_FEED_CACHE = 'public, max-age=300';
+// (Their 304s for a version held in memory are mostly answered before Fastify: feed-fast-path.ts.)
 // Personal feeds: only the subscriber's own client may keep a copy, and it must revalidate.
 const PERSONAL_FEED_CACHE = 'private, no-cache';
 

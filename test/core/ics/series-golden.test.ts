@@ -26,9 +26,18 @@ function repeatedTime() {
   return { ...createEvent({ title: 'Night owls', start: '2027-11-07T01:30', end: '2027-11-07T02:30', timezone: 'America/New_York' }, 'cal.example.test', T0), ...fixed, uid: 'owl@cal.example.test' };
 }
 
+// An all-day series whose second occurrence moved a day later, without a new end: the instance
+// keeps its one day (DTEND the day after its DTSTART; it once kept the original end, DTEND =
+// DTSTART, which khal warns about and RFC 5545 §3.8.2.2 forbids).
+function allDaySeriesMoved() {
+  const e = { ...createEvent({ title: 'Market day', start: '2027-02-03', end: '2027-02-04', allDay: true, timezone: 'Europe/Berlin', rrule: 'FREQ=WEEKLY;COUNT=3' }, 'cal.example.test', T0), ...fixed, uid: 'market@cal.example.test' };
+  return changeOccurrence(e, '2027-02-10', { title: 'Market day (moved)', start: '2027-02-11' }, T0 + 86_400_000).event;
+}
+
 const cases: Record<string, () => string> = {
   'weekly-series-dst': () => renderCalendar(meta, [weeklySeries()]),
   'one-off-repeated-time': () => renderCalendar(meta, [repeatedTime()]),
+  'all-day-series-moved': () => renderCalendar(meta, [allDaySeriesMoved()]),
 };
 
 describe('series golden files', () => {
@@ -68,5 +77,10 @@ describe('series golden files', () => {
     const text = cases['one-off-repeated-time']!();
     assert.match(text, /\r\nDTSTART:20271107T053000Z\r\nDTEND:20271107T073000Z\r\n/); // 01:30 EDT to 02:30 EST
     assert.doesNotMatch(text, /DTSTART;TZID/);
+  });
+
+  it('moves a changed all-day occurrence with its length: DTEND is the day after the moved DTSTART', () => {
+    const text = fs.readFileSync(path.join(dir, 'all-day-series-moved.ics'), 'utf8');
+    assert.match(text, /RECURRENCE-ID;VALUE=DATE:20270210\r\nDTSTART;VALUE=DATE:20270211\r\nDTEND;VALUE=DATE:20270212\r\n/);
   });
 });

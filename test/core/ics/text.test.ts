@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { escapeText, foldLine, paramValue } from '../../../src/core/ics/text.ts';
+import { escapeText, foldLine, paramValue, textLine } from '../../../src/core/ics/text.ts';
 
 // TEXT escaping (RFC 5545 §3.3.11) and line folding (§3.1), checked the way a reader sees them:
 // the octets on each physical line, and what comes back after unfolding and unescaping.
@@ -178,5 +178,29 @@ describe('paramValue', () => {
     assert.equal(paramValue('The "Docks"'), 'The Docks');
     assert.equal(paramValue('a\r\nb\u0000'), 'ab');
     assert.equal(paramValue('"x", y'), '"x, y"', 'quotes dropped, then quoted for the comma');
+  });
+});
+
+// Text made of what escaping and folding care about: escapes, line breaks, controls, TAB, 2-,
+// 3- and 4-octet characters, lone surrogates of both halves.
+const tricky = fc
+  .array(fc.constantFrom('a', 'Z', ' ', ',', ';', '\\', '\r', '\n', '\r\n', '\t', '\u0001', '\u001f', '\u007f', 'é', '→', '日', '🎉', '\ud83c', '\udf89', 'x'.repeat(70)), { maxLength: 120 })
+  .map((parts) => parts.join(''));
+
+/** escapeText as it was written first (a regular expression and a callback), the reference. */
+function referenceEscape(value: string): string {
+  const wellFormed = value.toWellFormed();
+  return wellFormed.replace(/\r\n|[\\;,\r\n\u0000-\u0008\u000b-\u001f\u007f]/g, (m) => (m === '\\' ? '\\\\' : m === ';' ? '\\;' : m === ',' ? '\\,' : m === '\r\n' || m === '\r' || m === '\n' ? '\\n' : ''));
+}
+
+describe('escaping and folding in one pass', () => {
+  it('escapeText is the reference escape', () => {
+    fc.assert(fc.property(fc.oneof(tricky, fc.string({ unit: 'binary' })), (value) => assert.equal(escapeText(value), referenceEscape(value))), { numRuns: 2000 });
+  });
+
+  it('textLine(name, value) is foldLine(name + escapeText(value)), octet for octet', () => {
+    for (const name of ['SUMMARY:', 'DESCRIPTION:', 'LOCATION:']) {
+      fc.assert(fc.property(fc.oneof(tricky, fc.string({ unit: 'binary', maxLength: 300 })), (value) => assert.equal(textLine(name, value), foldLine(name + escapeText(value)))), { numRuns: 2000 });
+    }
   });
 });

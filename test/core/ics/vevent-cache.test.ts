@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEvent, applyEventPatch } from '../../../src/core/events/rules.ts';
 import { changeOccurrence } from '../../../src/core/events/occurrence-rules.ts';
-import { overridesVersion, renderCalendar, renderCalendarBytes, type CachedVevent, type VeventCache } from '../../../src/core/ics/calendar.ts';
+import { overridesVersion, renderCalendar, renderCalendarBytes, type CachedVevent, type RenderMemory, type VeventCache } from '../../../src/core/ics/calendar.ts';
 import type { CalendarEvent } from '../../../src/core/events/event.ts';
 
 // Encoded VEVENTs kept per event version (issue 14): a render through the cache is the very
@@ -52,6 +52,30 @@ describe('the VEVENT cache', () => {
     assert.ok(bytes.equals(Buffer.from(renderCalendar(meta, next), 'utf8')));
     assert.match(bytes.toString('utf8'), /SUMMARY:Jam \(late\)/);
     assert.notEqual(overridesVersion(series), overridesVersion(list[1]!), 'a series version includes its changed occurrences');
+  });
+
+  it('with the feed\'s previous render kept, copies unchanged events and still renders the very bytes', () => {
+    const cache = counting();
+    const memory: RenderMemory = {};
+    const list = events();
+    const extra = { ...createEvent({ title: 'New, late', start: '2027-03-08T19:00', end: '2027-03-08T20:00', timezone: 'America/New_York' }, 'cal.example.test', T0 + 9), id: 'evt9' };
+    const edited = applyEventPatch(list[1]!, { title: 'Weekly jam; moved' }, T0 + 86_400_000).event;
+    const steps: CalendarEvent[][] = [
+      list,
+      list, // unchanged
+      [list[0]!, edited, list[2]!], // one edit in the middle
+      [extra, list[0]!, edited, list[2]!], // an insertion (a new time zone in the head too)
+      [list[2]!, list[0]!, extra], // deleted and reordered
+      [],
+      list,
+    ];
+    for (const [k, step] of steps.entries()) {
+      const before = cache.misses;
+      const bytes = renderCalendarBytes(meta, step, cache, memory);
+      assert.ok(bytes.equals(Buffer.from(renderCalendar(meta, step), 'utf8')), `step ${k}`);
+      if (k === 1) assert.equal(cache.misses, before, 'nothing serialized again');
+      if (k === 2) assert.equal(cache.misses - before, 1, 'only the edited event');
+    }
   });
 
   it('takes nothing from the render time: the same version renders the same bytes later', (t) => {
