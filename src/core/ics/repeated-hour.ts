@@ -12,8 +12,18 @@ import { isRepeatedWallTime, transitionsBetween } from '../time/transitions.ts';
 const DAY = 86_400_000;
 const minuteOfDay = (wallMs: number) => (((wallMs % DAY) + DAY) % DAY) / 60_000;
 
+// Per zone and first year: every series of a feed asks, and the answer never changes.
+const rangesCache = new Map<string, [number, number][]>();
+
 /** Minutes of the day (local) that come twice somewhere in `years`, as [from, to) ranges. */
 function repeatedMinutes(zone: string, fromYear: number, toYear: number): [number, number][] {
+  const key = `${zone} ${fromYear} ${toYear}`;
+  let ranges = rangesCache.get(key);
+  if (!ranges) rangesCache.set(key, (ranges = computeRepeatedMinutes(zone, fromYear, toYear)));
+  return ranges;
+}
+
+function computeRepeatedMinutes(zone: string, fromYear: number, toYear: number): [number, number][] {
   const ranges: [number, number][] = [];
   for (const t of transitionsBetween(zone, fromYear, toYear)) {
     if (t.from <= t.to) continue; // spring forward: a gap, nothing repeats
