@@ -128,7 +128,7 @@ describe('web pages in Chromium', { skip: browserSkip() }, () => {
     await p.close();
   });
 
-  it('lets an organizer sign in, create, edit (SEQUENCE and changes shown) and cancel', async () => {
+  it('lets an organizer sign in, create, edit (version and changes shown) and cancel', async () => {
     const p = await page();
     p.on('dialog', (d) => void d.accept());
     await p.goto(`${t.baseUrl}/organizer`);
@@ -146,11 +146,11 @@ describe('web pages in Chromium', { skip: browserSkip() }, () => {
     await p.getByText('The end must be after the start (7:00 PM).').waitFor();
     await p.getByLabel('Ends').fill('2027-02-01T21:00');
     await p.getByRole('button', { name: 'Create event' }).click();
-    await p.getByText(/Saved “Poetry slam”. SEQUENCE is now 0/).waitFor();
+    await p.getByText(/Saved “Poetry slam” \(version 0\)/).waitFor();
     await p.getByLabel('Location').fill('Back room');
     await p.getByRole('button', { name: 'Save changes' }).click();
-    await p.getByText(/SEQUENCE is now 1/).waitFor();
-    await p.getByText(/SEQUENCE 1 — location/).waitFor();
+    await p.getByText(/\(version 1\)/).waitFor();
+    await p.getByText(/version 1 — location/).waitFor();
     await p.screenshot({ path: path.join(shots, 'organizer-edit.png'), fullPage: true });
     await p.getByRole('button', { name: 'All events' }).click();
     await p.getByRole('button', { name: 'Cancel Poetry slam' }).click();

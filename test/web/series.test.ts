@@ -73,7 +73,7 @@ describe('a recurring series in Chromium', { skip: browserSkip() }, () => {
       // An element shot: a full-page one resizes the viewport and left the next click landing beside the button.
       await p.locator('fieldset.repeat').screenshot({ path: path.join(shots, `series-form-${viewport.name}.png`) });
       await p.getByRole('button', { name: 'Create event' }).click();
-      await p.getByText(`Saved “${title}”. SEQUENCE is now 0.`).waitFor();
+      await p.getByText(`Saved “${title}” (version 0).`).waitFor();
 
       // Reload and edit: the form shows the rule, the zone and the times as saved.
       await p.reload();
@@ -85,7 +85,7 @@ describe('a recurring series in Chromium', { skip: browserSkip() }, () => {
       assert.equal(await p.getByLabel('Time zone').inputValue(), ZONE);
       await p.getByLabel('Location').fill('Kai 3');
       await p.getByRole('button', { name: 'Save changes' }).click();
-      await p.getByText(`Saved “${title}”.`).waitFor();
+      await p.getByText(`Saved “${title}” (version`).waitFor();
       assert.equal(await p.getByLabel('Starts', { exact: true }).inputValue(), `${first}T19:00`, 'the start did not move');
       assert.equal(await p.getByLabel('Time zone').inputValue(), ZONE, 'the zone did not move');
       assert.equal(await p.getByRole('combobox', { name: 'Repeats' }).inputValue(), 'weekly');

@@ -63,7 +63,8 @@ export function OrganizerPage() {
   async function saved(event: EventJson) {
     await showHistory(event);
     setMode({ kind: 'edit', event });
-    setNotice(`Saved “${event.title}”. SEQUENCE is now ${event.sequence}.`);
+    // "Version" is the event's SEQUENCE, in words an organizer uses.
+    setNotice(`Saved “${event.title}” (version ${event.sequence}).`);
     await load();
   }
 
@@ -207,7 +208,7 @@ export function OrganizerPage() {
           <ol class="history">
             {history.map((h) => (
               <li key={h.at}>
-                {new Date(h.at).toLocaleString()}: SEQUENCE {h.sequence} — {h.changed.join(', ')}
+                {new Date(h.at).toLocaleString()}: version {h.sequence} — {h.changed.join(', ')}
               </li>
             ))}
           </ol>
