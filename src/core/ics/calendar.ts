@@ -1,5 +1,5 @@
 import type { CalendarEvent } from '../events/event.ts';
-import { CRLF, escapeText, foldLine, textLine } from './text.ts';
+import { CRLF, escapeText, foldLine, textLineBound, writeTextLine } from './text.ts';
 import { dateValue, localDateTimeValue, utcDateTime } from './datetime.ts';
 import { isUtcZone, tzidParam, vtimezoneFor, yearsCovering, type YearRange } from './vtimezone.ts';
 import { recurrenceIdLine, recurrenceLines, type StartForm } from './series.ts';
@@ -25,9 +25,9 @@ export interface CalendarMeta {
 
 /** Renders one VCALENDAR holding `events` in the given order, CRLF after every line. */
 export function renderCalendar(meta: CalendarMeta, events: readonly CalendarEvent[]): string {
-  let out = calendarHead(meta, events);
-  for (const event of events) out += renderEvent(event);
-  return out + 'END:VCALENDAR' + CRLF;
+  // Events are written as UTF-8 octets (see SlabWriter); decoding them is cheaper than a
+  // second serializer that builds strings.
+  return renderCalendarBytes(meta, events).toString('utf8');
 }
 
 /** An event's encoded VEVENT(s) and the stored version they were rendered from. */
@@ -86,28 +86,82 @@ interface RenderLayout {
 }
 
 /**
- * The same bytes as Buffer.from(renderCalendar(…)), built event by event: each event's text
- * dies young, so a 50,000-event feed never holds its whole text as one JavaScript string.
+ * The calendar as UTF-8, each event written as octets into slabs (SlabWriter), so a 50,000-event
+ * feed is never held as one JavaScript string, nor any event built as a string and re-encoded.
  * With a cache, each event is serialized once per version: a render after one edit is one
  * serialization and a concatenation (with `memory`, the feed's previous render, a copy of the
  * unchanged byte ranges).
  */
 export function renderCalendarBytes(meta: CalendarMeta, events: readonly CalendarEvent[], cache?: VeventCache, memory?: RenderMemory): Buffer {
-  if (cache) return renderWithCache(meta, events, cache, memory);
-  const chunks: Buffer[] = [Buffer.from(calendarHead(meta, events), 'utf8')];
-  let batch = '';
-  for (const event of events) {
-    batch += renderEvent(event);
-    if (batch.length > 64 * 1024) {
-      chunks.push(Buffer.from(batch, 'utf8'));
-      batch = '';
-    }
-  }
-  chunks.push(Buffer.from(batch + 'END:VCALENDAR' + CRLF, 'utf8'));
-  return concat(chunks, chunks.reduce((n, c) => n + c.length, 0));
+  return renderWithCache(meta, events, cache ?? NO_CACHE, memory);
 }
 
+const NO_CACHE: VeventCache = { get: () => undefined, set: () => {} };
+
 const SLAB = 256 * 1024;
+
+/**
+ * Writes VEVENTs as UTF-8 straight into slabs, so no event is built as a string and encoded
+ * afterwards. `mark` is where the event being written began: when a slab fills up mid-event,
+ * that part moves to a fresh slab, so each event's bytes are one range (the cache keeps it as a
+ * view). Writers check room before writing (`room`), with an upper bound of what they write.
+ */
+class SlabWriter {
+  buf = Buffer.allocUnsafeSlow(0);
+  pos = 0;
+  mark = 0;
+  private readonly slabSize: number;
+  constructor(slabSize: number) {
+    this.slabSize = slabSize;
+  }
+
+  room(octets: number): void {
+    if (this.buf.length - this.pos < octets) this.grow(octets);
+  }
+
+  private grow(octets: number): void {
+    const part = this.pos - this.mark;
+    const next = Buffer.allocUnsafeSlow(Math.max(this.slabSize, (part + octets) * 2));
+    this.buf.copy(next, 0, this.mark, this.pos);
+    this.buf = next;
+    this.pos = part;
+    this.mark = 0;
+  }
+
+  /** A string known to be ASCII (names, dates, numbers): one octet per unit. */
+  ascii(s: string): void {
+    this.room(s.length);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < s.length; i++) buf[pos++] = s.charCodeAt(i);
+    this.pos = pos;
+  }
+
+  /** Any string: ASCII copied here, the rest from its first non-ASCII unit by Buffer#write. */
+  utf8(s: string): void {
+    this.room(s.length * 3);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < s.length; i++) {
+      const code = s.charCodeAt(i);
+      if (code >= 0x80) {
+        this.pos = pos + buf.write(i === 0 ? s : s.slice(i), pos, 'utf8');
+        return;
+      }
+      buf[pos++] = code;
+    }
+    this.pos = pos;
+  }
+
+  /** `textLine(name, value)` and its CRLF. */
+  textLine(name: string, value: string): void {
+    this.room(textLineBound(name, value) + 2);
+    const pos = writeTextLine(this.buf, this.pos, name, value);
+    this.buf[pos] = 0x0d;
+    this.buf[pos + 1] = 0x0a;
+    this.pos = pos + 2;
+  }
+}
 
 function renderWithCache(meta: CalendarMeta, events: readonly CalendarEvent[], cache: VeventCache, memory?: RenderMemory): Buffer {
   const head = Buffer.from(calendarHead(meta, events), 'utf8');
@@ -130,8 +184,7 @@ function renderWithCache(meta: CalendarMeta, events: readonly CalendarEvent[], c
     length += end - start;
   };
   // Events serialized here are encoded straight into slabs, kept (as views) in the cache.
-  let slab = Buffer.allocUnsafeSlow(0);
-  let used = 0;
+  const writer = new SlabWriter(Math.min(SLAB, 4096 * Math.max(1, events.length)));
 
   const n = events.length;
   const prev = memory?.last;
@@ -168,15 +221,11 @@ function renderWithCache(meta: CalendarMeta, events: readonly CalendarEvent[], c
       append(cached.bytes, 0, cached.bytes.length);
       continue;
     }
-    const text = renderEvent(event);
-    if (slab.length - used < text.length * 3) {
-      slab = Buffer.allocUnsafeSlow(Math.max(SLAB, text.length * 3));
-      used = 0;
-    }
-    const start = used;
-    used += slab.write(text, start);
-    cache.set(event.id, { updatedAt: event.updatedAt, sequence: event.sequence, overrides, bytes: slab.subarray(start, used) });
-    append(slab, start, used);
+    writer.mark = writer.pos;
+    writeEvent(writer, event);
+    const { buf, mark, pos } = writer;
+    cache.set(event.id, { updatedAt: event.updatedAt, sequence: event.sequence, overrides, bytes: buf.subarray(mark, pos) });
+    append(buf, mark, pos);
   }
   if (runBuffer) chunks.push((runBuffer as Buffer).subarray(runStart, runEnd));
   const tail = Buffer.from('END:VCALENDAR' + CRLF, 'utf8');
@@ -248,20 +297,28 @@ function usedTzids(events: readonly CalendarEvent[]): [string, YearRange][] {
   return [...spans.keys()].sort().map((tzid) => [tzid, yearsCovering(spans.get(tzid)!.from, spans.get(tzid)!.to)]);
 }
 
-function renderEvent(e: CalendarEvent, recurrenceId = ''): string {
+function writeEvent(w: SlabWriter, e: CalendarEvent, recurrenceId = ''): void {
   const stamp = utcDateTime(e.updatedAt);
-  let out =
-    'BEGIN:VEVENT' + CRLF +
-    foldLine('UID:' + e.uid) + CRLF +
-    'DTSTAMP:' + stamp + CRLF +
-    'CREATED:' + utcDateTime(e.createdAt) + CRLF +
-    'LAST-MODIFIED:' + stamp + CRLF +
-    'SEQUENCE:' + e.sequence + CRLF +
-    recurrenceId;
+  w.ascii('BEGIN:VEVENT\r\n');
+  w.utf8(foldLine('UID:' + e.uid));
+  w.ascii('\r\nDTSTAMP:');
+  w.ascii(stamp);
+  w.ascii('\r\nCREATED:');
+  w.ascii(utcDateTime(e.createdAt));
+  w.ascii('\r\nLAST-MODIFIED:');
+  w.ascii(stamp);
+  w.ascii('\r\nSEQUENCE:');
+  w.ascii(String(e.sequence));
+  w.ascii(CRLF);
+  w.utf8(recurrenceId);
   const series = isSeries(e);
   let form: StartForm = { kind: 'date' };
   if (e.allDay) {
-    out += 'DTSTART;VALUE=DATE:' + dateValue(e.start) + CRLF + 'DTEND;VALUE=DATE:' + dateValue(e.end) + CRLF;
+    w.ascii('DTSTART;VALUE=DATE:');
+    w.ascii(dateValue(e.start));
+    w.ascii('\r\nDTEND;VALUE=DATE:');
+    w.ascii(dateValue(e.end));
+    w.ascii(CRLF);
   } else {
     const zone = tzidParam(e.timezone);
     // A one-off event at a repeated local time (autumn change) goes out in UTC: khal and
@@ -270,31 +327,46 @@ function renderEvent(e: CalendarEvent, recurrenceId = ''): string {
     const repeated = !series && (isRepeatedWallTime(e.startUtc, e.timezone) || isRepeatedWallTime(e.endUtc, e.timezone));
     if (!zone || isUtcZone(zone.tzid) || repeated) {
       form = { kind: 'utc' };
-      out += 'DTSTART:' + utcDateTime(e.startUtc) + CRLF + 'DTEND:' + utcDateTime(e.endUtc) + CRLF;
+      w.ascii('DTSTART:');
+      w.ascii(utcDateTime(e.startUtc));
+      w.ascii('\r\nDTEND:');
+      w.ascii(utcDateTime(e.endUtc));
+      w.ascii(CRLF);
     } else {
       const tz = zone.param;
       form = { kind: 'tzid', param: tz };
-      out += 'DTSTART' + tz + localDateTimeValue(e.start) + CRLF + 'DTEND' + tz + localDateTimeValue(e.end) + CRLF;
+      w.ascii('DTSTART');
+      w.utf8(tz);
+      w.ascii(localDateTimeValue(e.start));
+      w.ascii('\r\nDTEND');
+      w.utf8(tz);
+      w.ascii(localDateTimeValue(e.end));
+      w.ascii(CRLF);
     }
   }
-  if (series) out += recurrenceLines(e, form);
-  out += textLine('SUMMARY:', e.title) + CRLF;
+  if (series) w.utf8(recurrenceLines(e, form));
+  w.textLine('SUMMARY:', e.title);
   const description = descriptionWithLink(e);
-  if (description) out += textLine('DESCRIPTION:', description) + CRLF;
-  if (e.location) out += textLine('LOCATION:', e.location) + CRLF;
-  if (e.url) out += foldLine('URL:' + e.url) + CRLF;
-  if (e.categories.length > 0) out += foldLine('CATEGORIES:' + e.categories.map(escapeText).join(',')) + CRLF;
+  if (description) w.textLine('DESCRIPTION:', description);
+  if (e.location) w.textLine('LOCATION:', e.location);
+  if (e.url) {
+    w.utf8(foldLine('URL:' + e.url));
+    w.ascii(CRLF);
+  }
+  if (e.categories.length > 0) {
+    w.utf8(foldLine('CATEGORIES:' + e.categories.map(escapeText).join(',')));
+    w.ascii(CRLF);
+  }
   // All-day items (festivals, deadlines) should not block a whole day in free/busy.
-  out += 'STATUS:' + STATUS[e.status] + CRLF + (e.allDay ? 'TRANSP:TRANSPARENT' : 'TRANSP:OPAQUE') + CRLF + 'END:VEVENT' + CRLF;
-  if (series) out += renderChangedOccurrences(e, form);
-  return out;
+  w.ascii(STATUS_LINES[e.status]);
+  w.ascii(e.allDay ? 'TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n' : 'TRANSP:OPAQUE\r\nEND:VEVENT\r\n');
+  if (series) writeChangedOccurrences(w, e, form);
 }
 
 /** One VEVENT per changed (not cancelled) occurrence: same UID, RECURRENCE-ID, its own SEQUENCE. */
-function renderChangedOccurrences(e: CalendarEvent, form: StartForm): string {
+function writeChangedOccurrences(w: SlabWriter, e: CalendarEvent, form: StartForm): void {
   const changed = (e.overrides ?? []).filter((o) => !o.cancelled);
-  let out = form.kind === 'tzid' ? renderRepeatedTimeOccurrences(e, form) : '';
-  if (changed.length === 0) return out;
+  if (form.kind === 'tzid') writeRepeatedTimeOccurrences(w, e, form);
   for (const override of changed) {
     const o = resolve(e, occurrenceNamed(e, override.occurrence), override);
     const instance: CalendarEvent = {
@@ -311,28 +383,25 @@ function renderChangedOccurrences(e: CalendarEvent, form: StartForm): string {
       rrule: null,
       overrides: [],
     };
-    out += renderEvent(instance, recurrenceIdLine(e, override.occurrence, form));
+    writeEvent(w, instance, recurrenceIdLine(e, override.occurrence, form));
   }
-  return out;
 }
 
 /**
  * Unchanged occurrences at a repeated local time, each as an override of itself: its
  * RECURRENCE-ID keeps the TZID value (so every client matches it), its DTSTART/DTEND go out in UTC
- * (renderEvent does that for a single event at a repeated time), see repeated-hour.ts.
+ * (writeEvent does that for a single event at a repeated time), see repeated-hour.ts.
  */
-function renderRepeatedTimeOccurrences(e: CalendarEvent, form: StartForm): string {
+function writeRepeatedTimeOccurrences(w: SlabWriter, e: CalendarEvent, form: StartForm): void {
   const named = new Set((e.overrides ?? []).map((o) => o.occurrence));
-  let out = '';
   for (const o of occurrencesAtRepeatedTimes(e)) {
     if (named.has(o.occurrence)) continue; // changed (rendered below) or cancelled (an EXDATE)
     const instance: CalendarEvent = { ...e, start: o.start, end: o.end, startUtc: o.startUtc, endUtc: o.endUtc, rrule: null, overrides: [] };
-    out += renderEvent(instance, recurrenceIdLine(e, o.occurrence, form));
+    writeEvent(w, instance, recurrenceIdLine(e, o.occurrence, form));
   }
-  return out;
 }
 
-const STATUS = { confirmed: 'CONFIRMED', tentative: 'TENTATIVE', cancelled: 'CANCELLED' } as const;
+const STATUS_LINES = { confirmed: 'STATUS:CONFIRMED\r\n', tentative: 'STATUS:TENTATIVE\r\n', cancelled: 'STATUS:CANCELLED\r\n' } as const;
 
 /** Google does not show URL on import, so the link is repeated at the end of DESCRIPTION. */
 function descriptionWithLink(e: CalendarEvent): string | null {

@@ -81,7 +81,8 @@ export function foldLine(line: string): string {
 /**
  * `foldLine(name + escapeText(value))` in one pass over the value: escaping, well-forming and
  * folding as those do, without a string per step. `name` is the ASCII property name with its
- * colon (e.g. `DESCRIPTION:`), shorter than a line.
+ * colon (e.g. `DESCRIPTION:`), shorter than a line. The renderer writes the same line as octets
+ * (writeTextLine); this string form is its reference in the tests.
  */
 export function textLine(name: string, value: string): string {
   let out = name;
@@ -143,6 +144,76 @@ export function textLine(name: string, value: string): string {
     if (width === 4) i++; // the low surrogate travels with its high half
   }
   return start === 0 ? out + value : out + value.slice(start);
+}
+
+// The value's raw UTF-8, encoded natively once per line (grown as needed, reused).
+let raw = Buffer.allocUnsafeSlow(4096);
+
+/** Octets `writeTextLine` may write at most: every unit 3 octets (an escape is 2), plus folds. */
+export function textLineBound(name: string, value: string): number {
+  return name.length + value.length * 4 + 8;
+}
+
+/**
+ * Writes the UTF-8 of `textLine(name, value)` into `out` at `at` (room for `textLineBound`
+ * octets) and returns where it ends. Works on octets: the value is encoded once by Buffer#write
+ * (lone surrogates become U+FFFD, as in textLine), then escaped and folded in one loop, which
+ * costs far less than building the line as a string and encoding it afterwards. Folding counts
+ * octets as textLine does: a multi-byte sequence moves whole to the next line when it does not
+ * fit (its length comes from its lead byte; continuation bytes are 0b10xxxxxx and are copied
+ * with it), an escape may be split.
+ */
+export function writeTextLine(out: Buffer, at: number, name: string, value: string): number {
+  if (raw.length < value.length * 3) raw = Buffer.allocUnsafeSlow(Math.max(raw.length * 2, value.length * 3));
+  const n = raw.write(value, 0, 'utf8');
+  let pos = at;
+  for (let k = 0; k < name.length; k++) out[pos++] = name.charCodeAt(k);
+  let used = name.length;
+  let limit = 75;
+  for (let i = 0; i < n; i++) {
+    const b = raw[i]!;
+    if (b < 0x80) {
+      let escaped: number;
+      if (b >= 0x20 ? b !== 0x2c && b !== 0x3b && b !== 0x5c && b !== 0x7f : b === 0x09) escaped = -1;
+      else if (b === 0x5c || b === 0x3b || b === 0x2c) escaped = b;
+      else if (b === 0x0d || b === 0x0a) {
+        escaped = 0x6e; // n
+        if (b === 0x0d && raw[i + 1] === 0x0a) i++; // CRLF is one line break
+      } else continue; // other controls are dropped
+      if (escaped >= 0) {
+        if (++used > limit) {
+          out[pos++] = 0x0d;
+          out[pos++] = 0x0a;
+          out[pos++] = 0x20;
+          used = 1;
+          limit = 74;
+        }
+        out[pos++] = 0x5c;
+      }
+      if (++used > limit) {
+        out[pos++] = 0x0d;
+        out[pos++] = 0x0a;
+        out[pos++] = 0x20;
+        used = 1;
+        limit = 74;
+      }
+      out[pos++] = escaped >= 0 ? escaped : b;
+      continue;
+    }
+    // A lead byte (the encoder's output is valid UTF-8, so never a continuation here).
+    const width = b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+    if (used + width > limit) {
+      out[pos++] = 0x0d;
+      out[pos++] = 0x0a;
+      out[pos++] = 0x20;
+      used = 0;
+      limit = 74;
+    }
+    used += width;
+    out[pos++] = b;
+    for (let k = 1; k < width; k++) out[pos++] = raw[++i]!;
+  }
+  return pos;
 }
 
 /** A parameter value, quoted when it holds `:` `;` or `,` (a `"` cannot be represented). */
