@@ -32,8 +32,8 @@ const migrations: Record<string, Migration> = {
   '0011_event_cancel_note': m0011,
   '0012_feed_token_sealed': m0012,
   '0013_event_series': m0013,
-  '0017_feed_version_notify': m0017,
   '0014_email_invites': m0014,
+  '0017_feed_version_notify': m0017,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -45,15 +45,38 @@ function migratorFor({ db, schema }: Pick<DatabaseHandle, 'db' | 'schema'>): Mig
   return new Migrator({ db, provider, migrationTableSchema: schema, allowUnorderedMigrations: true });
 }
 
+/**
+ * Kysely's PostgreSQL introspector evaluates has_schema_privilege() over every schema in the
+ * database, so a schema another process drops at that moment fails the query with 3F000
+ * ("schema … does not exist") though it is not ours (seen when test runs drop their schemas
+ * while a server starts). Nothing was changed when that happens: ask again, a few times.
+ */
+export async function retryingCatalogRaces<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== '3F000' || attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
 /** Applies every pending migration; throws with the failing migration's error. */
 export async function migrateToLatest(handle: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<string[]> {
-  const { error, results } = await migratorFor(handle).migrateToLatest();
+  const { error, results } = await retryingCatalogRaces(async () => {
+    const outcome = await migratorFor(handle).migrateToLatest();
+    // A failed migration comes back as a value: rethrow a catalog race so it is retried.
+    if ((outcome.error as { code?: string } | undefined)?.code === '3F000' && !outcome.results?.some((r) => r.status === 'Success')) throw outcome.error;
+    return outcome;
+  });
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** True when every known migration has been applied. */
 export async function isMigrated(handle: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<boolean> {
-  const known = await migratorFor(handle).getMigrations();
+  const known = await retryingCatalogRaces(() => migratorFor(handle).getMigrations());
   return known.every((m) => m.executedAt !== undefined);
 }
