@@ -46,6 +46,8 @@ export function createVisitorUseCases(deps: VisitorUseCasesDeps) {
     return event;
   }
 
+  // Per visitor and client kind: the write of its latest fetch still under way.
+  const feedFetchWrites = new Map<string, Promise<void>>();
   return {
     /**
      * Before a write: the visitor a (signed) session names, or a new anonymous one when there is
@@ -101,8 +103,24 @@ export function createVisitorUseCases(deps: VisitorUseCasesDeps) {
       return deps.visitors.visitorByFeedTokenHash(hashToken(token));
     },
 
-    recordFeedFetch: (visitorId: string, client: FeedClient, status: number) =>
-      deps.visitors.recordFeedFetch(visitorId, client, status, clock()),
+    /**
+     * Feed health is written after the answer, without waiting; one client's fetches are
+     * written one after another, so a 200 written late never overwrites the 304 that followed
+     * it as the "last status" (CI met that reorder on PostgreSQL).
+     */
+    recordFeedFetch(visitorId: string, client: FeedClient, status: number): Promise<void> {
+      const key = `${visitorId} ${client}`;
+      const at = clock();
+      const write = (feedFetchWrites.get(key) ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => deps.visitors.recordFeedFetch(visitorId, client, status, at));
+      feedFetchWrites.set(key, write);
+      const forget = () => {
+        if (feedFetchWrites.get(key) === write) feedFetchWrites.delete(key);
+      };
+      write.then(forget, forget);
+      return write;
+    },
 
     async summary(visitorId: string) {
       const [visitor, savedEventIds, clients] = await Promise.all([

@@ -126,9 +126,11 @@ for (const engine of testEngines) {
       await t.app.inject({ url: path, headers: { 'user-agent': 'Google-Calendar-Importer', 'if-none-match': String(first.headers.etag) } });
       await t.app.inject({ url: path, headers: { 'user-agent': 'iOS/18.1 (22B83) dataaccessd/1.0' } });
       let health: { client: string; lastStatus: number; fetchCount: number; pollNote: string; label: string }[] = [];
-      for (let i = 0; i < 50 && health.length < 2; i++) {
+      // Recorded after the answer: wait until all three fetches are written.
+      const written = () => health.length >= 2 && health.find((h) => h.client === 'google')?.fetchCount === 2;
+      for (let i = 0; i < 100 && !written(); i++) {
         health = (await v.request('GET', '/api/v1/me')).json().feedHealth;
-        if (health.length < 2) await new Promise((r) => setTimeout(r, 20)); // recorded after the answer
+        if (!written()) await new Promise((r) => setTimeout(r, 20));
       }
       const google = health.find((h) => h.client === 'google')!;
       assert.equal(google.fetchCount, 2);
