@@ -1,12 +1,12 @@
 import type { FastifyReply } from 'fastify';
+import { escapeHtml } from '../core/html.ts';
 import { pagePolicy, sha256Base64 } from './plugins/security-headers.ts';
 
 // The few pages the server writes itself rather than the web app: a failed connect, the email
 // links (unsubscribe), the sandbox's mailbox. One look, one escaping rule, one CSP: their single
 // inline style is allowed by its hash, nothing else inline applies or runs.
 
-export const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export { escapeHtml };
 
 const STYLE =
   'body{font:16px/1.5 system-ui,sans-serif;max-width:44rem;margin:3rem auto;padding:0 1rem}pre{white-space:pre-wrap;overflow-wrap:anywhere}table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.4rem;border-bottom:1px solid #ccc;vertical-align:top}button,a.button{font:inherit;min-height:44px}';

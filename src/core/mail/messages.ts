@@ -1,5 +1,6 @@
 import type { CalendarEvent } from '../events/event.ts';
 import type { InviteMethod } from './itip.ts';
+import { escapeHtml } from '../html.ts';
 
 // The human-readable parts of our emails (text and HTML). The calendar part is what calendars
 // act on; these say the same in words, with the event page and the unsubscribe link.
@@ -10,7 +11,7 @@ export interface MessageText {
   html: string;
 }
 
-const html = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const html = escapeHtml;
 
 /** "Thu 3 Dec 2026, 19:30 – 22:00 (Europe/Berlin)", written in the event's own zone. */
 export function whenText(e: CalendarEvent): string {

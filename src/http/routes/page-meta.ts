@@ -1,5 +1,5 @@
 import type { CalendarEvent } from '../../core/events/event.ts';
-import { escapeHtml } from '../small-page.ts';
+import { escapeHtml } from '../../core/html.ts';
 
 // Each event page leaves the server with its own <title>, description and Open Graph tags, so a
 // shared link previews as the event (chat apps and social sites do not run our script).
